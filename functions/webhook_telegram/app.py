@@ -1,0 +1,6 @@
+"""POST /webhooks/telegram: verify, normalise, enqueue, acknowledge."""
+
+from socialcare.handlers import webhook_handler
+from socialcare.model import Channel
+
+handler = webhook_handler(Channel.TELEGRAM)

@@ -1,0 +1,115 @@
+"""The local API gateway: template.yaml's HttpApi routes, each invoking its real handler with
+an API Gateway HTTP API payload 2.0 event."""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aws_lambda_powertools import Logger
+
+from socialcare_local.http_server import Request, Response
+from socialcare_local.lambdas import LocalFunction
+
+logger = Logger(service="local-gateway")
+
+_TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-www-form-urlencoded")
+
+
+class Route:
+    def __init__(self, method: str, path: str, function: LocalFunction) -> None:
+        self.method = method
+        self.path = path
+        self.function = function
+        pattern = re.sub(r"\{(\w+)\+\}", r"(?P<\1>.+)", path)
+        pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern)
+        self._regex = re.compile(f"^{pattern}$")
+
+    def match(self, method: str, path: str) -> dict[str, str] | None:
+        if method != self.method:
+            return None
+        found = self._regex.match(path)
+        return found.groupdict() if found else None
+
+
+class Gateway:
+    def __init__(self, routes: list[Route], healthy: Callable[[], bool]) -> None:
+        self._routes = routes
+        self._healthy = healthy
+
+    def __call__(self, request: Request) -> Response:
+        if request.path == "/health" and request.method == "GET":
+            ok = self._healthy()
+            return Response.json(200 if ok else 503, {"status": "ok" if ok else "starting"})
+        for route in self._routes:
+            params = route.match(request.method, request.path)
+            if params is not None:
+                return self._invoke(route, params, request)
+        return Response.json(404, {"message": "Not Found"})
+
+    def _invoke(self, route: Route, params: dict[str, str], request: Request) -> Response:
+        event = http_api_event(route, params, request)
+        try:
+            result = route.function.invoke(event)
+        except Exception:  # what API Gateway does when a function fails: 500, logged
+            logger.exception("function failed", extra={"function": route.function.spec.logical_id})
+            return Response.json(500, {"message": "Internal Server Error"})
+        return _response(result)
+
+
+def http_api_event(route: Route, params: dict[str, str], request: Request) -> dict[str, Any]:
+    content_type = request.headers.get("content-type", "")
+    textual = content_type.startswith(_TEXT_TYPES) or not content_type
+    try:
+        body = request.body.decode() if textual else None
+    except UnicodeDecodeError:
+        body = None
+    encoded = body is None
+    query: dict[str, str] = {}
+    for key, value in parse_qsl(request.query, keep_blank_values=True):
+        query[key] = f"{query[key]},{value}" if key in query else value
+    now = time.time()
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": f"{route.method} {route.path}",
+        "rawPath": request.path,
+        "rawQueryString": request.query,
+        "headers": request.headers,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "domainName": "127.0.0.1",
+            "domainPrefix": "127",
+            "http": {"method": request.method, "path": request.path, "protocol": "HTTP/1.1",
+                     "sourceIp": request.client,
+                     "userAgent": request.headers.get("user-agent", "")},
+            "requestId": str(uuid.uuid4()),
+            "routeKey": f"{route.method} {route.path}",
+            "stage": "$default",
+            "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "timeEpoch": int(now * 1000),
+        },
+        "isBase64Encoded": encoded,
+    }
+    if request.body:
+        event["body"] = base64.b64encode(request.body).decode() if encoded else body
+    if query:
+        event["queryStringParameters"] = query
+    if params:
+        event["pathParameters"] = params
+    return event
+
+
+def _response(result: Any) -> Response:
+    """Lambda's answer to an HTTP API, format 2.0: a dict with statusCode, or a bare body."""
+    if not isinstance(result, dict) or "statusCode" not in result:
+        return Response.json(200, result)
+    body = result.get("body") or ""
+    raw = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
+    headers = {str(k): str(v) for k, v in (result.get("headers") or {}).items()}
+    return Response(int(result["statusCode"]), raw, headers)

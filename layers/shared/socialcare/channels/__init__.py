@@ -1,0 +1,1 @@
+"""One module per platform: verify and parse what it sends, render and send what we answer."""

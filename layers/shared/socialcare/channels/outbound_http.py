@@ -1,0 +1,70 @@
+"""HTTP to the platforms' send APIs: one keep-alive pool, retries with backoff on 429 and 5xx.
+
+urllib3 (already in every Lambda Python runtime through botocore) does the retrying; we only cap
+how long a platform's Retry-After may hold a worker, and translate failures into DeliveryFailed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import urllib3
+from urllib3.util.retry import Retry
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class DeliveryFailed(Exception):
+    """A reply the platform did not accept, after retries. The message goes back to the queue."""
+
+
+class CappedRetry(Retry):
+    """Honour Retry-After, but never sleep longer than `max_retry_after` seconds at a time."""
+
+    max_retry_after = 5.0
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        return min(super().parse_retry_after(retry_after), self.max_retry_after)
+
+
+def default_retry(attempts: int = 3, backoff: float = 0.2) -> Retry:
+    return CappedRetry(
+        total=attempts,
+        connect=attempts,
+        read=0,  # a read timeout may mean the platform got it: resending could double a reply
+        status=attempts,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=None,  # the send APIs are POST; we retry them only on the cases above
+        backoff_factor=backoff,
+        respect_retry_after_header=True,
+    )
+
+
+class PlatformHttp:
+    def __init__(self, pool: urllib3.PoolManager | None = None, timeout: float = 5.0) -> None:
+        self._pool = pool or urllib3.PoolManager(
+            retries=default_retry(), timeout=urllib3.Timeout(connect=2.0, read=timeout)
+        )
+
+    def post_json(
+        self, url: str, payload: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        where = urlsplit(url).netloc  # never the path: Telegram puts the bot token there
+        try:
+            response = self._pool.request(
+                "POST",
+                url,
+                body=json.dumps(payload, ensure_ascii=False).encode(),
+                headers={"Content-Type": "application/json", **(headers or {})},
+            )
+        except urllib3.exceptions.HTTPError as error:
+            raise DeliveryFailed(f"{where}: {type(error).__name__}") from None
+        if response.status >= 400:
+            raise DeliveryFailed(f"{where}: HTTP {response.status}")
+        try:
+            body = json.loads(response.data or b"{}")
+        except json.JSONDecodeError:
+            return {}
+        return body if isinstance(body, dict) else {}

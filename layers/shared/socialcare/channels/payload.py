@@ -1,0 +1,38 @@
+"""Decoding a webhook body into JSON objects, with the errors a platform should see."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from socialcare.webhook import MalformedPayload
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise MalformedPayload(f"body is not JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise MalformedPayload("body is not a JSON object")
+    return data
+
+
+def field(data: dict[str, Any], name: str, kind: type) -> Any:
+    value = data.get(name)
+    if not isinstance(value, kind):
+        raise MalformedPayload(f"{name!r} missing or not a {kind.__name__}")
+    return value
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """An optional nested object: anything else counts as absent."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_int(value: Any) -> int:
+    """An optional number the platforms send as int or string; garbage counts as 0."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,1 @@
+"""The policy: what the agent does with a message it understood."""

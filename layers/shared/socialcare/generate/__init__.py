@@ -1,0 +1,1 @@
+"""Writing the reply: extractive answers now, an LLM behind the same contract later."""

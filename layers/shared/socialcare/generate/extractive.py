@@ -1,0 +1,23 @@
+"""The extractive answer: the lead paragraph of the best help-centre article, with its link."""
+
+from __future__ import annotations
+
+from socialcare.knowledge.port import Passage, Retriever
+from socialcare.model import Citation, Reply
+
+# BM25 scores below this share too little with the question to be its answer (tuned on
+# tests/data/helpcentre_queries.jsonl).
+MIN_SCORE = 2.0
+
+_MORE = {"en": "More: {url}", "zh": "详情:{url}"}
+
+
+def extractive_reply(question: str, language: str, retriever: Retriever) -> Reply | None:
+    passages = retriever.search(question, k=1, lang=language)
+    if not passages or passages[0].score < MIN_SCORE:
+        return None
+    best: Passage = passages[0]
+    text = best.lead
+    if best.url:
+        text += "\n" + _MORE.get(language, _MORE["en"]).format(url=best.url)
+    return Reply(text, language, "knowledge", (Citation(best.id, best.title, best.url),))

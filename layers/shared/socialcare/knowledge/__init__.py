@@ -1,0 +1,1 @@
+"""The brand's knowledge base: documents, the retrieval port and its adapters."""

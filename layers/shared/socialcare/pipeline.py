@@ -1,0 +1,104 @@
+"""One turn, start to end: the use case the worker runs for each customer message."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from socialcare.channels.outbound import Outbound, split_text
+from socialcare.dialogue.messages import is_greeting, say
+from socialcare.generate.extractive import extractive_reply
+from socialcare.knowledge.port import Retriever
+from socialcare.model import Channel, Conversation, InboundMessage, Kind, Reply, Turn
+from socialcare.understand.language import detect_language
+
+logger = logging.getLogger(__name__)
+
+# Languages the help centre and the canned messages are written in; others are answered in English.
+ANSWER_LANGUAGES = frozenset({"en", "zh"})
+HISTORY_TURNS = 20
+
+
+class ConversationStore(Protocol):
+    def load(self, conversation_id: str, channel: Channel, limit: int) -> Conversation: ...
+
+    def append(self, conversation_id: str, turns: list[Turn]) -> None:
+        """Store turns; storing the same turn twice keeps one."""
+
+    def claim_reply(self, conversation_id: str, message_id: str) -> bool:
+        """True for the first caller only: the right to answer this message."""
+
+    def release_reply(self, conversation_id: str, message_id: str) -> None:
+        """Give the claim back after a failed send, so a redelivery can answer."""
+
+
+@dataclass(frozen=True, slots=True)
+class TurnResult:
+    reply: Reply | None  # None when the message had already been answered
+    parts_sent: int
+
+
+class TurnHandler:
+    def __init__(
+        self,
+        store: ConversationStore,
+        retriever: Retriever,
+        outbound: Callable[[Channel], Outbound],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._retriever = retriever
+        self._outbound = outbound
+        self._clock = clock
+
+    def handle(self, message: InboundMessage) -> TurnResult:
+        conversation = self._store.load(message.conversation_id, message.channel, HISTORY_TURNS)
+        language = detect_language(message.text, default=conversation.language or "en")
+        at = float(message.sent_at) or self._clock()
+        self._store.append(
+            conversation.id,
+            [Turn("customer", message.text, at, message.message_id, language)],
+        )
+        if not self._store.claim_reply(conversation.id, message.message_id):
+            logger.info("already answered", extra={"message_id": message.message_id})
+            return TurnResult(None, 0)
+        reply = self.compose(message, language)
+        parts = self._send(message, reply)
+        self._store.append(
+            conversation.id,
+            [Turn("agent", reply.text, at, message.message_id, reply.language, reply.source)],
+        )
+        logger.info(
+            "answered",
+            extra={
+                "conversation_id": conversation.id,
+                "message_id": message.message_id,
+                "language": language,
+                "source": reply.source,
+                "citations": [c.id for c in reply.citations],
+            },
+        )
+        return TurnResult(reply, parts)
+
+    def compose(self, message: InboundMessage, language: str) -> Reply:
+        language = language if language in ANSWER_LANGUAGES else "en"
+        if message.kind is Kind.UNSUPPORTED:
+            return Reply(say("unsupported", language), language, "unsupported")
+        if is_greeting(message.text):
+            return Reply(say("greeting", language), language, "greeting")
+        answer = extractive_reply(message.text, language, self._retriever)
+        return answer or Reply(say("no_answer", language), language, "fallback")
+
+    def _send(self, message: InboundMessage, reply: Reply) -> int:
+        outbound = self._outbound(message.channel)
+        parts = split_text(reply.text, outbound.max_text)
+        try:
+            for part in parts:
+                outbound.send_text(message, part)
+        except Exception:
+            self._store.release_reply(message.conversation_id, message.message_id)
+            raise
+        return len(parts)

@@ -1,0 +1,1 @@
+"""Adapters that keep state: conversations, idempotency records, the inbound queue."""

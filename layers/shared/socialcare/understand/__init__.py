@@ -1,0 +1,1 @@
+"""Understanding a customer message before answering it."""

@@ -1,0 +1,92 @@
+"""Receiving one webhook delivery: the use case every webhook function runs.
+
+verify -> parse every event -> enqueue each new message -> acknowledge. Platform specifics live in
+`channels/`; the queue and the deduplication behind `enqueue` are adapters built by bootstrap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from socialcare.model import InboundMessage
+from socialcare.understand.pii import redact
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookRequest:
+    method: str
+    headers: Mapping[str, str]  # lower-case names
+    query: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookResponse:
+    status: int
+    body: str = ""
+    content_type: str = "text/plain; charset=utf-8"
+    queued: tuple[str, ...] = field(default=(), compare=False)  # message ids, for logs and tests
+
+
+class WebhookRejected(Exception):
+    """A delivery the platform (or an attacker) sent that we refuse, with the status to answer."""
+
+    status = 400
+
+    def response(self) -> WebhookResponse:
+        return WebhookResponse(self.status, str(self) or self.__class__.__name__)
+
+
+class BadSignature(WebhookRejected):
+    status = 401
+
+
+class BadHandshake(WebhookRejected):
+    status = 403
+
+
+class MalformedPayload(WebhookRejected):
+    status = 400
+
+
+class PayloadTooLarge(WebhookRejected):
+    status = 413
+
+
+class NotAllowed(WebhookRejected):
+    status = 405
+
+
+class InboundChannel(Protocol):
+    """What a platform's ingress must provide."""
+
+    def verify(self, request: WebhookRequest) -> None:
+        """Raise BadSignature unless the request provably comes from the platform."""
+
+    def parse(self, body: bytes) -> list[InboundMessage]:
+        """Every customer message of the delivery; echoes and status events left out."""
+
+    def handshake(self, request: WebhookRequest) -> WebhookResponse:
+        """Answer the platform's GET verification, or raise NotAllowed."""
+
+
+Enqueue = Callable[[InboundMessage], None]
+
+
+def receive(request: WebhookRequest, channel: InboundChannel, enqueue: Enqueue) -> WebhookResponse:
+    """Handle one delivery. Raises WebhookRejected for anything that must not be queued."""
+    if request.method == "GET":
+        return channel.handshake(request)
+    if request.method != "POST":
+        raise NotAllowed(f"method {request.method} not allowed")
+    if len(request.body) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"body of {len(request.body)} bytes is over {MAX_BODY_BYTES}")
+    channel.verify(request)
+    messages = channel.parse(request.body)
+    for message in messages:
+        enqueue(message.redacted(redact))  # personal data never reaches the queue or the tables
+    return WebhookResponse(200, "ok", queued=tuple(m.message_id for m in messages))
