@@ -23,11 +23,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         # The transcript is the demo's output: the parts log only warnings, unless told otherwise,
         # and a failed send is retried after a second rather than the queue's minute.
-        config = replace(config, parameters={"LogLevel": "WARNING", **config.parameters},
-                         retry_after_s=config.retry_after_s or 1)
+        config = replace(
+            config,
+            parameters={"LogLevel": "WARNING", **config.parameters},
+            retry_after_s=config.retry_after_s or 1,
+        )
     stack = LocalStack(config).start()
-    print(f"local stack up: gateway {stack.gateway_url}, platform sandbox {stack.sandbox_url}, "
-          f"moto {stack.moto_url}", file=sys.stderr, flush=True)
+    print(
+        f"local stack up: gateway {stack.gateway_url}, platform sandbox {stack.sandbox_url}, "
+        f"moto {stack.moto_url}",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         if args.command == "demo":
             print_transcript(replay(stack.gateway_url, stack.sandbox_url))

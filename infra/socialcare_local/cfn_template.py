@@ -46,8 +46,9 @@ class FunctionSpec:
 
 
 class Template:
-    def __init__(self, path: Path = TEMPLATE, stack_name: str = "socialcare-local",
-                 region: str = "us-east-1") -> None:
+    def __init__(
+        self, path: Path = TEMPLATE, stack_name: str = "socialcare-local", region: str = "us-east-1"
+    ) -> None:
         self.data: dict[str, Any] = yaml.load(path.read_text(), Loader=_CfnLoader)  # noqa: S506
         self.root = path.parent
         self.stack_name = stack_name
@@ -66,8 +67,10 @@ class Template:
         base_env = self.data.get("Globals", {}).get("Function", {}).get("Environment", {})
         specs = []
         for logical_id, props in self.of_type("AWS::Serverless::Function").items():
-            env = {**base_env.get("Variables", {}),
-                   **props.get("Environment", {}).get("Variables", {})}
+            env = {
+                **base_env.get("Variables", {}),
+                **props.get("Environment", {}).get("Variables", {}),
+            }
             routes, queues = [], []
             for event in props.get("Events", {}).values():
                 ev = event.get("Properties", {})
@@ -75,12 +78,15 @@ class Template:
                     routes.append((ev["Method"].upper(), ev["Path"]))
                 elif event["Type"] == "SQS":
                     queues.append((ev["Queue"]["Fn::GetAtt"][0], int(ev.get("BatchSize", 10))))
-            specs.append(FunctionSpec(logical_id, self.root / props["CodeUri"],
-                                      props["Handler"], env, routes, queues))
+            specs.append(
+                FunctionSpec(
+                    logical_id, self.root / props["CodeUri"], props["Handler"], env, routes, queues
+                )
+            )
         return specs
 
     def resolve(self, value: Any) -> Any:
-        """Evaluate Ref, Fn::Sub and Fn::GetAtt with this stack's names; other values as they are."""
+        """Evaluate Ref, Fn::Sub and Fn::GetAtt with this stack's names; other values as is."""
         if isinstance(value, list):
             return [self.resolve(v) for v in value]
         if not isinstance(value, dict):
@@ -95,9 +101,13 @@ class Template:
         return {k: self.resolve(v) for k, v in value.items()}
 
     def _ref(self, name: str) -> str:
-        pseudo = {"AWS::StackName": self.stack_name, "AWS::Region": self.region,
-                  "AWS::AccountId": ACCOUNT, "AWS::Partition": "aws",
-                  "AWS::URLSuffix": "amazonaws.com"}
+        pseudo = {
+            "AWS::StackName": self.stack_name,
+            "AWS::Region": self.region,
+            "AWS::AccountId": ACCOUNT,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+        }
         if name in pseudo:
             return pseudo[name]
         if name in self.parameters:

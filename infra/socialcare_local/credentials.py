@@ -24,8 +24,10 @@ DEV_CREDENTIALS: dict[str, dict[str, tuple[str, str]]] = {
 
 
 def secret_values(parameter: str) -> dict[str, str]:
-    return {key: os.environ.get(var, default)
-            for key, (var, default) in DEV_CREDENTIALS[parameter].items()}
+    return {
+        key: os.environ.get(var, default)
+        for key, (var, default) in DEV_CREDENTIALS[parameter].items()
+    }
 
 
 def credential(variable: str) -> str:

@@ -27,14 +27,72 @@ class Step:
 
 SCRIPT: tuple[Step, ...] = (
     Step("hello", lambda: telegram_update(7001, {"text": "hi"}), 1),
-    Step("delivery time", lambda: telegram_update(7001, {"text": "how long does shipping take to Germany?"}), 1),  # noqa: E501
-    Step("returns (zh)", lambda: telegram_update(7002, {"text": "你好,我想咨询一下产品的退货政策?"}), 1),  # noqa: E501
-    Step("sticker", lambda: telegram_update(7002, {"sticker": {"file_id": "CAACAgIAAxkBAAE", "file_unique_id": "AgADAgAD", "type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"}}), 1),  # noqa: E501
-    Step("password", lambda: whatsapp_delivery("4915112345678", [whatsapp_text("I forgot my password, can you help?")]), 1),  # noqa: E501
-    Step("cancel (zh)", lambda: whatsapp_delivery("8613812345678", [whatsapp_text("我刚下的单能取消吗")]), 1),  # noqa: E501
-    Step("batched", lambda: whatsapp_delivery("447700900123", [whatsapp_text("which payment methods do you take?"), whatsapp_text("and do you ship to the UK?")]), 2),  # noqa: E501
-    Step("reaction", lambda: whatsapp_delivery("447700900123", [{"type": "reaction", "reaction": {"message_id": "wamid.x", "emoji": "❤️"}}]), 1),  # noqa: E501
-    Step("redelivered", lambda: whatsapp_delivery("4915112345678", [whatsapp_text("where is my refund?")]), 1, redeliver=True),  # noqa: E501
+    Step(
+        "delivery time",
+        lambda: telegram_update(7001, {"text": "how long does shipping take to Germany?"}),
+        1,
+    ),
+    Step(
+        "returns (zh)",
+        lambda: telegram_update(7002, {"text": "你好,我想咨询一下产品的退货政策?"}),
+        1,
+    ),
+    Step(
+        "sticker",
+        lambda: telegram_update(
+            7002,
+            {
+                "sticker": {
+                    "file_id": "CAACAgIAAxkBAAE",
+                    "file_unique_id": "AgADAgAD",
+                    "type": "regular",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
+                    "emoji": "👍",
+                }
+            },
+        ),
+        1,
+    ),
+    Step(
+        "password",
+        lambda: whatsapp_delivery(
+            "4915112345678", [whatsapp_text("I forgot my password, can you help?")]
+        ),
+        1,
+    ),
+    Step(
+        "cancel (zh)",
+        lambda: whatsapp_delivery("8613812345678", [whatsapp_text("我刚下的单能取消吗")]),
+        1,
+    ),
+    Step(
+        "batched",
+        lambda: whatsapp_delivery(
+            "447700900123",
+            [
+                whatsapp_text("which payment methods do you take?"),
+                whatsapp_text("and do you ship to the UK?"),
+            ],
+        ),
+        2,
+    ),
+    Step(
+        "reaction",
+        lambda: whatsapp_delivery(
+            "447700900123",
+            [{"type": "reaction", "reaction": {"message_id": "wamid.x", "emoji": "❤️"}}],
+        ),
+        1,
+    ),
+    Step(
+        "redelivered",
+        lambda: whatsapp_delivery("4915112345678", [whatsapp_text("where is my refund?")]),
+        1,
+        redeliver=True,
+    ),
 )
 
 
@@ -63,8 +121,9 @@ def replay(gateway_url: str, sandbox_url: str, script: tuple[Step, ...] = SCRIPT
             raise RuntimeError(f"{step.label}: no reply reached the sandbox")
         seen += len(replies)
         for text, reply in zip(delivery.texts, replies, strict=False):
-            lines.append(Line(delivery.channel, text or "(non-text message)", reply["text"],
-                              latency))
+            lines.append(
+                Line(delivery.channel, text or "(non-text message)", reply["text"], latency)
+            )
     if step.redeliver:  # a redelivery must not have produced a second reply
         time.sleep(0.5)
         extra = wait_for_sent(sandbox_url, 0)[seen:]
@@ -82,5 +141,7 @@ def print_transcript(lines: list[Line]) -> None:
             print(f"{'':<9} {'':>8}  {'agent:' if i == 0 else '':<9} {reply_line}")
     latencies = sorted(line.latency_ms for line in lines)
     print("-" * 100)
-    print(f"{len(lines)} messages answered, median POST-to-reply "
-          f"{latencies[len(latencies) // 2]:.0f} ms\n")
+    print(
+        f"{len(lines)} messages answered, median POST-to-reply "
+        f"{latencies[len(latencies) // 2]:.0f} ms\n"
+    )

@@ -29,8 +29,11 @@ class Response:
 
     @classmethod
     def json(cls, status: int, data: Any) -> Response:
-        return cls(status, json.dumps(data, ensure_ascii=False).encode(),
-                   {"Content-Type": "application/json"})
+        return cls(
+            status,
+            json.dumps(data, ensure_ascii=False).encode(),
+            {"Content-Type": "application/json"},
+        )
 
 
 App = Callable[[Request], Response]
@@ -41,8 +44,9 @@ class LoopbackServer:
         handler = _handler_for(app)
         self._server = ThreadingHTTPServer((host, port), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name=f"http-{port}")
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, daemon=True, name=f"http-{port}"
+        )
 
     @property
     def port(self) -> int:
@@ -65,9 +69,16 @@ def _handler_for(app: App) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             url = urlsplit(self.path)
-            response = app(Request(self.command, url.path, url.query,
-                                   {k.lower(): v for k, v in self.headers.items()}, body,
-                                   self.client_address[0]))
+            response = app(
+                Request(
+                    self.command,
+                    url.path,
+                    url.query,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    body,
+                    self.client_address[0],
+                )
+            )
             self.send_response(response.status)
             for name, value in response.headers.items():
                 self.send_header(name, value)
@@ -75,9 +86,9 @@ def _handler_for(app: App) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(response.body)
 
-        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve  # noqa: N815
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             """Access logs are left to the apps, which log in structured form."""
 
     return Handler

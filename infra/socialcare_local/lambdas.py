@@ -37,8 +37,9 @@ class LocalFunction:
         self._timeout_s = timeout_s
         module_name, _, attribute = spec.handler.rpartition(".")
         path = spec.code_uri / f"{module_name.replace('.', '/')}.py"
-        module_spec = importlib.util.spec_from_file_location(f"{spec.logical_id}.{module_name}",
-                                                             path)
+        module_spec = importlib.util.spec_from_file_location(
+            f"{spec.logical_id}.{module_name}", path
+        )
         if module_spec is None or module_spec.loader is None:
             raise ImportError(f"cannot load {path}")
         module = importlib.util.module_from_spec(module_spec)

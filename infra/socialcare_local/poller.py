@@ -17,8 +17,16 @@ IDLE_SLEEP = 0.02  # short polling: moto's long polling spins a core
 
 
 class SqsPoller:
-    def __init__(self, sqs: Any, queue_url: str, queue_arn: str, function: LocalFunction,
-                 batch_size: int, retry_after_s: int | None = None) -> None:
+    def __init__(
+        self,
+        sqs: Any,
+        queue_url: str,
+        queue_arn: str,
+        function: LocalFunction,
+        *,
+        batch_size: int,
+        retry_after_s: int | None = None,
+    ) -> None:
         self._sqs = sqs
         self._queue_url = queue_url
         self._queue_arn = queue_arn
@@ -43,8 +51,11 @@ class SqsPoller:
         self.running = True
         while not self._stop.is_set():
             messages = self._sqs.receive_message(
-                QueueUrl=self._queue_url, MaxNumberOfMessages=self._batch_size,
-                AttributeNames=["All"], MessageAttributeNames=["All"], WaitTimeSeconds=0,
+                QueueUrl=self._queue_url,
+                MaxNumberOfMessages=self._batch_size,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+                WaitTimeSeconds=0,
             ).get("Messages", [])
             if messages:
                 self._deliver(messages)
@@ -62,17 +73,27 @@ class SqsPoller:
             failed = {m["MessageId"] for m in messages}
         done = [m for m in messages if m["MessageId"] not in failed]
         if done:
-            self._sqs.delete_message_batch(QueueUrl=self._queue_url, Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
-            ])
+            self._sqs.delete_message_batch(
+                QueueUrl=self._queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
+                ],
+            )
         retry = [m for m in messages if m["MessageId"] in failed]
         if retry:
             logger.warning("messages left for redelivery", extra={"count": len(retry)})
             if self._retry_after_s is not None:
-                self._sqs.change_message_visibility_batch(QueueUrl=self._queue_url, Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"],
-                     "VisibilityTimeout": self._retry_after_s} for i, m in enumerate(retry)
-                ])
+                self._sqs.change_message_visibility_batch(
+                    QueueUrl=self._queue_url,
+                    Entries=[
+                        {
+                            "Id": str(i),
+                            "ReceiptHandle": m["ReceiptHandle"],
+                            "VisibilityTimeout": self._retry_after_s,
+                        }
+                        for i, m in enumerate(retry)
+                    ],
+                )
 
     def _record(self, message: dict[str, Any]) -> dict[str, Any]:
         return {

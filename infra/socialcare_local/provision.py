@@ -11,9 +11,15 @@ from socialcare_local.cfn_template import Template
 from socialcare_local.credentials import DEV_CREDENTIALS, secret_values
 
 _QUEUE_ATTRIBUTES = (
-    "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit",
-    "VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds",
-    "ReceiveMessageWaitTimeSeconds", "SqsManagedSseEnabled",
+    "FifoQueue",
+    "ContentBasedDeduplication",
+    "DeduplicationScope",
+    "FifoThroughputLimit",
+    "VisibilityTimeout",
+    "MessageRetentionPeriod",
+    "DelaySeconds",
+    "ReceiveMessageWaitTimeSeconds",
+    "SqsManagedSseEnabled",
 )
 
 
@@ -47,7 +53,9 @@ def _queues(template: Template, sqs: Any) -> None:
         url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
         template.physical[logical] = {
-            "Ref": url, "Arn": arn["Attributes"]["QueueArn"], "QueueName": name,
+            "Ref": url,
+            "Arn": arn["Attributes"]["QueueArn"],
+            "QueueName": name,
         }
 
 

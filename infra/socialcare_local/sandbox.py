@@ -60,36 +60,73 @@ class PlatformSandbox:
         if fault is None:
             return None
         headers = {"Retry-After": str(fault["retry_after"])} if "retry_after" in fault else {}
-        return Response(int(fault["status"]), b'{"error":"injected fault"}',
-                        {"Content-Type": "application/json", **headers})
+        return Response(
+            int(fault["status"]),
+            b'{"error":"injected fault"}',
+            {"Content-Type": "application/json", **headers},
+        )
 
     def _record(self, channel: str, recipient: str, text: str, raw: dict[str, Any]) -> None:
         with self._lock:
-            self._sent.append({"channel": channel, "recipient": recipient, "text": text,
-                               "at": time.time(), "request": raw})
+            self._sent.append(
+                {
+                    "channel": channel,
+                    "recipient": recipient,
+                    "text": text,
+                    "at": time.time(),
+                    "request": raw,
+                }
+            )
 
     def _telegram(self, request: Request, token: str) -> Response:
         if token != credential("TELEGRAM_BOT_TOKEN"):
-            return Response.json(401, {"ok": False, "error_code": 401,
-                                       "description": "Unauthorized"})
+            return Response.json(
+                401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            )
         if fault := self._fault("telegram"):
             return fault
         body = json.loads(request.body)
         self._record("telegram", str(body["chat_id"]), body["text"], body)
-        return Response.json(200, {"ok": True, "result": {
-            "message_id": len(self._sent), "date": int(time.time()),
-            "chat": {"id": body["chat_id"]}, "text": body["text"]}})
+        return Response.json(
+            200,
+            {
+                "ok": True,
+                "result": {
+                    "message_id": len(self._sent),
+                    "date": int(time.time()),
+                    "chat": {"id": body["chat_id"]},
+                    "text": body["text"],
+                },
+            },
+        )
 
     def _whatsapp(self, request: Request, phone_number_id: str) -> Response:
         expected = f"Bearer {credential('WHATSAPP_ACCESS_TOKEN')}"
         if request.headers.get("authorization") != expected:
-            return Response.json(401, {"error": {"message": "Invalid OAuth access token.",
-                                                 "type": "OAuthException", "code": 190}})
+            return Response.json(
+                401,
+                {
+                    "error": {
+                        "message": "Invalid OAuth access token.",
+                        "type": "OAuthException",
+                        "code": 190,
+                    }
+                },
+            )
         if fault := self._fault("whatsapp"):
             return fault
         body = json.loads(request.body)
-        self._record("whatsapp", body["to"], body["text"]["body"],
-                     {**body, "phone_number_id": phone_number_id})
-        return Response.json(200, {"messaging_product": "whatsapp",
-                                   "contacts": [{"input": body["to"], "wa_id": body["to"]}],
-                                   "messages": [{"id": f"wamid.sandbox.{len(self._sent)}"}]})
+        self._record(
+            "whatsapp",
+            body["to"],
+            body["text"]["body"],
+            {**body, "phone_number_id": phone_number_id},
+        )
+        return Response.json(
+            200,
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+                "messages": [{"id": f"wamid.sandbox.{len(self._sent)}"}],
+            },
+        )

@@ -81,9 +81,12 @@ class LocalStack:
         return f"http://127.0.0.1:{self.config.moto_port}"
 
     def healthy(self) -> bool:
-        return self._moto is not None and self._moto.poll() is None and all(
-            p.running for p in self._pollers
-        ) and len(self._servers) == 2
+        return (
+            self._moto is not None
+            and self._moto.poll() is None
+            and all(p.running for p in self._pollers)
+            and len(self._servers) == 2
+        )
 
     def start(self) -> LocalStack:
         for port in (self.config.moto_port, self.config.gateway_port, self.config.sandbox_port):
@@ -93,14 +96,21 @@ class LocalStack:
         session = boto3.session.Session()
         provision(self.template, session)
         os.environ.update(function_environment(self.template))
-        os.environ.update({
-            "TELEGRAM_API_BASE": f"{self.sandbox_url}/telegram",
-            "WHATSAPP_API_BASE": f"{self.sandbox_url}/whatsapp/v21.0",
-        })
+        os.environ.update(
+            {
+                "TELEGRAM_API_BASE": f"{self.sandbox_url}/telegram",
+                "WHATSAPP_API_BASE": f"{self.sandbox_url}/whatsapp/v21.0",
+            }
+        )
         self._servers.append(LoopbackServer(self.sandbox, self.config.sandbox_port).start())
-        self.functions = {spec.logical_id: LocalFunction(spec) for spec in self.template.functions()}
-        routes = [Route(method, path, self.functions[spec.logical_id])
-                  for spec in self.template.functions() for method, path in spec.routes]
+        self.functions = {
+            spec.logical_id: LocalFunction(spec) for spec in self.template.functions()
+        }
+        routes = [
+            Route(method, path, self.functions[spec.logical_id])
+            for spec in self.template.functions()
+            for method, path in spec.routes
+        ]
         self._servers.append(
             LoopbackServer(Gateway(routes, self.healthy), self.config.gateway_port).start()
         )
@@ -108,9 +118,16 @@ class LocalStack:
         for spec in self.template.functions():
             for queue, batch_size in spec.queues:
                 physical = self.template.physical[queue]
-                self._pollers.append(SqsPoller(
-                    sqs, physical["Ref"], physical["Arn"], self.functions[spec.logical_id],
-                    batch_size, self.config.retry_after_s).start())
+                self._pollers.append(
+                    SqsPoller(
+                        sqs,
+                        physical["Ref"],
+                        physical["Arn"],
+                        self.functions[spec.logical_id],
+                        batch_size=batch_size,
+                        retry_after_s=self.config.retry_after_s,
+                    ).start()
+                )
         _wait_until(lambda: _get(f"{self.gateway_url}/health") == 200, "the gateway's /health")
         return self
 
@@ -135,9 +152,17 @@ class LocalStack:
 
     def _start_moto(self) -> None:
         self._moto = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p",
-             str(self.config.moto_port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                str(self.config.moto_port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         _wait_until(lambda: _get(f"{self.moto_url}/moto-api/") in (200, 404), "the moto server")
 
@@ -150,7 +175,7 @@ def _ensure_free(port: int) -> None:
 
 def _get(url: str) -> int | None:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(url, timeout=2) as response:
             return int(response.status)
     except OSError as error:
         return getattr(error, "code", None)

@@ -35,12 +35,22 @@ def telegram_update(chat_id: int, message: dict[str, Any]) -> Delivery:
     user = {"id": chat_id, "is_bot": False, "first_name": "Ada", "language_code": "en"}
     update = {
         "update_id": next(_ids),
-        "message": {"message_id": next(_ids), "from": user,
-                    "chat": {"id": chat_id, "first_name": "Ada", "type": "private"},
-                    "date": int(time.time()), **message},
+        "message": {
+            "message_id": next(_ids),
+            "from": user,
+            "chat": {"id": chat_id, "first_name": "Ada", "type": "private"},
+            "date": int(time.time()),
+            **message,
+        },
     }
-    return Delivery("telegram", "/webhooks/telegram", json.dumps(update).encode(),
-                    telegram_headers(), str(chat_id), (str(message.get("text", "")),))
+    return Delivery(
+        "telegram",
+        "/webhooks/telegram",
+        json.dumps(update).encode(),
+        telegram_headers(),
+        str(chat_id),
+        (str(message.get("text", "")),),
+    )
 
 
 def telegram_headers(secret_token: str | None = None) -> dict[str, str]:
@@ -50,21 +60,41 @@ def telegram_headers(secret_token: str | None = None) -> dict[str, str]:
 
 def whatsapp_delivery(wa_id: str, messages: list[dict[str, Any]]) -> Delivery:
     """One Cloud API delivery with several messages from one customer, as Meta batches them."""
-    stamped = [{"from": wa_id, "id": f"wamid.local{next(_ids)}",
-                "timestamp": str(int(time.time())), **m} for m in messages]
-    body = {"object": "whatsapp_business_account", "entry": [{
-        "id": "102290129340398",
-        "changes": [{"field": "messages", "value": {
-            "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "15550783881",
-                         "phone_number_id": WHATSAPP_PHONE_NUMBER_ID},
-            "contacts": [{"profile": {"name": "Kerry Fisher"}, "wa_id": wa_id}],
-            "messages": stamped,
-        }}],
-    }]}
+    stamped = [
+        {"from": wa_id, "id": f"wamid.local{next(_ids)}", "timestamp": str(int(time.time())), **m}
+        for m in messages
+    ]
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "102290129340398",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {
+                                "display_phone_number": "15550783881",
+                                "phone_number_id": WHATSAPP_PHONE_NUMBER_ID,
+                            },
+                            "contacts": [{"profile": {"name": "Kerry Fisher"}, "wa_id": wa_id}],
+                            "messages": stamped,
+                        },
+                    }
+                ],
+            }
+        ],
+    }
     raw = json.dumps(body).encode()
-    return Delivery("whatsapp", "/webhooks/whatsapp", raw, whatsapp_headers(raw), wa_id,
-                    tuple(m.get("text", {}).get("body", "") for m in messages))
+    return Delivery(
+        "whatsapp",
+        "/webhooks/whatsapp",
+        raw,
+        whatsapp_headers(raw),
+        wa_id,
+        tuple(m.get("text", {}).get("body", "") for m in messages),
+    )
 
 
 def whatsapp_text(text: str) -> dict[str, Any]:
@@ -80,7 +110,7 @@ def whatsapp_headers(raw: bytes, app_secret: str | None = None) -> dict[str, str
 def post(base_url: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
     request = urllib.request.Request(base_url + path, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(request, timeout=10) as response:
             return int(response.status), response.read().decode()
     except urllib.error.HTTPError as error:
         return int(error.code), error.read().decode()
@@ -91,7 +121,7 @@ def deliver(base_url: str, delivery: Delivery) -> tuple[int, str]:
 
 
 def sent(sandbox_url: str) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(f"{sandbox_url}/_sent", timeout=5) as response:  # noqa: S310
+    with urllib.request.urlopen(f"{sandbox_url}/_sent", timeout=5) as response:
         return list(json.loads(response.read()))
 
 
