@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     stack = LocalStack(config).start()
     print(
         f"local stack up: gateway {stack.gateway_url}, platform sandbox {stack.sandbox_url}, "
-        f"moto {stack.moto_url}",
+        f"moto {stack.moto.url}",
         file=sys.stderr,
         flush=True,
     )

@@ -26,14 +26,18 @@ class PlatformSandbox:
         self._faults: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
+    def sent(self) -> list[dict[str, Any]]:
+        """What the platforms would have delivered so far, oldest first."""
+        with self._lock:
+            return list(self._sent)
+
     def __call__(self, request: Request) -> Response:
         if request.path == "/_sent":
             if request.method == "DELETE":
                 with self._lock:
                     self._sent.clear()
                 return Response.json(200, [])
-            with self._lock:
-                return Response.json(200, list(self._sent))
+            return Response.json(200, self.sent())
         if request.path == "/_faults" and request.method == "POST":
             return self._add_faults(request)
         if request.path == "/health":

@@ -5,13 +5,16 @@ Tests call `reset()` between cases."""
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from socialcare.channels.outbound import Outbound
 from socialcare.model import Channel
 from socialcare.pipeline import TurnHandler
 from socialcare.settings import Settings
-from socialcare.webhook import Enqueue, InboundChannel
+from socialcare.webhook import InboundChannel
+
+if TYPE_CHECKING:
+    from socialcare.store.idempotency import OncePerMessage
 
 SECRET_MAX_AGE = 300  # seconds a secret is cached: rotation reaches warm containers within it
 
@@ -43,12 +46,12 @@ def inbound_channel(channel: Channel) -> InboundChannel:
 
 
 @cache
-def enqueue() -> Enqueue:
-    from socialcare.store.idempotency import once_per_message
+def enqueue() -> OncePerMessage:
+    from socialcare.store.idempotency import OncePerMessage
     from socialcare.store.sqs_inbound import SqsInbound
 
     queue = SqsInbound(settings().require("inbound_queue_url"))
-    return once_per_message(queue.enqueue, settings().require("idempotency_table"))
+    return OncePerMessage(queue.enqueue, settings().require("idempotency_table"))
 
 
 def outbound(channel: Channel) -> Outbound:

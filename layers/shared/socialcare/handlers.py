@@ -27,7 +27,9 @@ def webhook_handler(channel: Channel) -> LambdaHandler:
         logger.append_keys(channel=channel.value)
         try:
             response = receive(
-                request_from_event(event), bootstrap.inbound_channel(channel), bootstrap.enqueue()
+                request_from_event(event),
+                bootstrap.inbound_channel(channel),
+                bootstrap.enqueue().for_invocation(context),
             )
         except WebhookRejected as rejected:
             response = rejected.response()

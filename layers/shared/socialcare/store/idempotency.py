@@ -18,19 +18,30 @@ from socialcare.model import InboundMessage
 RECORD_SECONDS = 7 * 24 * 3600
 
 
-def once_per_message(
-    enqueue: Callable[[InboundMessage], None], table_name: str, client: Any = None
-) -> Callable[[InboundMessage], None]:
-    persistence = DynamoDBPersistenceLayer(table_name=table_name, boto3_client=client)
-    config = IdempotencyConfig(
-        event_key_jmespath="[channel, message_id]", expires_after_seconds=RECORD_SECONDS
-    )
+class OncePerMessage:
+    """Calls `enqueue` once per (channel, platform message id), however often it arrives."""
 
-    @idempotent_function(  # type: ignore[untyped-decorator]
-        data_keyword_argument="message", persistence_store=persistence, config=config
-    )
-    def enqueue_once(message: dict[str, Any]) -> bool:
-        enqueue(InboundMessage.from_dict(message))
-        return True
+    def __init__(
+        self, enqueue: Callable[[InboundMessage], None], table_name: str, client: Any = None
+    ) -> None:
+        self._config = IdempotencyConfig(
+            event_key_jmespath="[channel, message_id]", expires_after_seconds=RECORD_SECONDS
+        )
+        persistence = DynamoDBPersistenceLayer(table_name=table_name, boto3_client=client)
 
-    return lambda message: enqueue_once(message=asdict(message))
+        @idempotent_function(  # type: ignore[untyped-decorator]
+            data_keyword_argument="message", persistence_store=persistence, config=self._config
+        )
+        def enqueue_once(message: dict[str, Any]) -> bool:
+            enqueue(InboundMessage.from_dict(message))
+            return True
+
+        self._enqueue_once = enqueue_once
+
+    def for_invocation(self, lambda_context: Any) -> OncePerMessage:
+        """Lets an in-progress record expire with the invocation that wrote it."""
+        self._config.register_lambda_context(lambda_context)
+        return self
+
+    def __call__(self, message: InboundMessage) -> None:
+        self._enqueue_once(message=asdict(message))

@@ -1,0 +1,57 @@
+"""A moto server provisioned from template.yaml, and loopback servers, for integration tests."""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+from socialcare import bootstrap
+from socialcare_local.cfn_template import Template
+from socialcare_local.http_server import LoopbackServer
+from socialcare_local.moto_server import MotoServer, free_port
+from socialcare_local.provision import function_environment, provision
+from socialcare_local.sandbox import PlatformSandbox
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    server = MotoServer(free_port()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Template]:
+    """GIVEN template.yaml's resources, freshly provisioned, and the functions' environment."""
+    for name, value in moto_server.env.items():
+        monkeypatch.setenv(name, value)
+    _reset_moto(moto_server)
+    template = Template()
+    provision(template, boto3.session.Session())
+    for name, value in function_environment(template).items():
+        monkeypatch.setenv(name, value)
+    bootstrap.reset()
+    yield template
+    bootstrap.reset()
+
+
+@pytest.fixture
+def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[PlatformSandbox, str]]:
+    """GIVEN the platform sandbox on a loopback port, the platforms' API bases pointing at it."""
+    platforms = PlatformSandbox()
+    server = LoopbackServer(platforms, free_port()).start()
+    url = f"http://127.0.0.1:{server.port}"
+    monkeypatch.setenv("TELEGRAM_API_BASE", f"{url}/telegram")
+    monkeypatch.setenv("WHATSAPP_API_BASE", f"{url}/whatsapp/v21.0")
+    bootstrap.reset()
+    yield platforms, url
+    server.stop()
+
+
+def _reset_moto(server: MotoServer) -> None:
+    request = urllib.request.Request(f"{server.url}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=5):
+        pass

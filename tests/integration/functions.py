@@ -1,0 +1,40 @@
+"""Invoking the template's real functions the way the local gateway and poller do."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from socialcare_local.cfn_template import Template
+from socialcare_local.gateway import Route, http_api_event
+from socialcare_local.http_server import Request
+from socialcare_local.lambdas import LocalFunction
+
+
+def function(template: Template, logical_id: str) -> LocalFunction:
+    (spec,) = [s for s in template.functions() if s.logical_id == logical_id]
+    return LocalFunction(spec)
+
+
+def call_webhook(
+    fn: LocalFunction,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    headers: Any = None,
+    query: str = "",
+) -> dict[str, Any]:
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    request = Request(method, path, query, headers, body)
+    result: dict[str, Any] = fn.invoke(http_api_event(Route(method, path, fn), {}, request))
+    return result
+
+
+def queued(sqs: Any, queue_url: str) -> list[dict[str, Any]]:
+    """Every message waiting in the queue (received, then made visible again)."""
+    messages: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(
+        QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=30
+    ).get("Messages", []):
+        messages.extend(batch)
+    return [json.loads(m["Body"]) for m in messages]

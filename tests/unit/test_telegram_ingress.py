@@ -1,0 +1,295 @@
+"""Telegram ingress: who may deliver updates, and what each real update becomes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialcare.channels.telegram import SECRET_HEADER, TelegramInbound
+from socialcare.model import Channel, Kind
+from socialcare.webhook import BadSignature, MalformedPayload, NotAllowed, WebhookRequest
+
+SECRET = "s3cr3t-token_ABC"
+CHAT_ID = 1111111
+
+
+def _request(headers: dict[str, str] | None = None, body: bytes = b"{}") -> WebhookRequest:
+    return WebhookRequest(method="POST", headers=headers or {}, query={}, body=body)
+
+
+def _raw(events: Path, name: str) -> bytes:
+    return (events / "telegram" / name).read_bytes()
+
+
+def _update(**content: Any) -> bytes:
+    return json.dumps({"update_id": 42, **content}).encode()
+
+
+@pytest.fixture
+def inbound() -> TelegramInbound:
+    return TelegramInbound(SECRET)
+
+
+# --- verify -------------------------------------------------------------------------------
+
+
+def test_verify_accepts_the_configured_secret_token(inbound: TelegramInbound) -> None:
+    """GIVEN the secret given to setWebhook WHEN Telegram sends it THEN the update is accepted."""
+    inbound.verify(_request({SECRET_HEADER: SECRET}))  # no exception
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {SECRET_HEADER: "wrong-token"},
+        {SECRET_HEADER: SECRET + "x"},
+        {SECRET_HEADER: SECRET[:-1]},
+        {SECRET_HEADER: ""},
+        {},
+        {"x-other-header": SECRET},
+    ],
+    ids=["wrong", "longer", "shorter", "empty", "missing", "other-header"],
+)
+def test_verify_rejects_wrong_or_missing_token(
+    inbound: TelegramInbound, headers: dict[str, str]
+) -> None:
+    """GIVEN a caller without our secret WHEN it posts an update THEN it is refused with 401."""
+    with pytest.raises(BadSignature) as caught:
+        inbound.verify(_request(headers))
+    assert caught.value.status == 401
+
+
+@pytest.mark.parametrize("header_value", ["", "anything", SECRET])
+def test_verify_fails_closed_when_no_secret_is_configured(header_value: str) -> None:
+    """GIVEN a deployment whose secret is empty WHEN anything arrives THEN nothing is accepted."""
+    with pytest.raises(BadSignature):
+        TelegramInbound("").verify(_request({SECRET_HEADER: header_value}))
+
+
+def test_handshake_is_not_allowed(inbound: TelegramInbound) -> None:
+    """GIVEN Telegram has no GET handshake WHEN a GET arrives THEN it is answered 405."""
+    request = WebhookRequest(method="GET", headers={}, query={}, body=b"")
+    with pytest.raises(NotAllowed) as caught:
+        inbound.handshake(request)
+    assert caught.value.status == 405
+
+
+# --- parse: the real samples ----------------------------------------------------------------
+
+
+TEXT_SAMPLES = {
+    "message_text.json": "/start",
+    "message_text_minimal.json": "/start",
+    "message_text_zh.json": "你好,我想咨询一下产品的退货政策?",
+    "message_forwarded.json": "/start",
+    "message_forwarded_channel.json": "/start",
+    "message_reply.json": "/start",
+    "message_entities.json": "Bold and italics",
+    "edited_message.json": "Edited text",
+}
+UNSUPPORTED_SAMPLES = {
+    "message_sticker.json": "sticker",
+    "message_location.json": "location",
+    "message_voice.json": "voice",
+    "message_audio.json": "audio",
+    "message_document.json": "document",
+}
+NOTHING_TO_ANSWER = ["inline_query.json", "chosen_inline_result.json"]
+
+
+def test_every_sample_file_is_covered(events: Path) -> None:
+    """GIVEN the folder of real updates WHEN a sample is added THEN these tests must cover it."""
+    covered = {*TEXT_SAMPLES, *UNSUPPORTED_SAMPLES, *NOTHING_TO_ANSWER, "callback_query.json"}
+    assert {p.name for p in (events / "telegram").glob("*.json")} == covered
+
+
+@pytest.mark.parametrize(("name", "text"), sorted(TEXT_SAMPLES.items()))
+def test_text_messages_become_one_text_message(
+    inbound: TelegramInbound, events: Path, name: str, text: str
+) -> None:
+    """GIVEN a customer's text WHEN it is parsed THEN the agent gets that text, for that chat."""
+    [message] = inbound.parse(_raw(events, name))
+    assert message.channel is Channel.TELEGRAM
+    assert message.kind is Kind.TEXT
+    assert message.text == text
+    assert message.conversation_id == f"telegram:{CHAT_ID}"
+    assert message.recipient == str(CHAT_ID)
+    assert message.sender_id == str(CHAT_ID)
+    assert message.sent_at == 1441645532
+    assert message.message_id.startswith(f"{CHAT_ID}:1365")
+
+
+@pytest.mark.parametrize(("name", "platform_type"), sorted(UNSUPPORTED_SAMPLES.items()))
+def test_non_text_messages_are_unsupported(
+    inbound: TelegramInbound, events: Path, name: str, platform_type: str
+) -> None:
+    """GIVEN a sticker, location, voice note, audio or file WHEN parsed THEN it is one
+    UNSUPPORTED message (answered politely), still addressed to the customer's chat."""
+    [message] = inbound.parse(_raw(events, name))
+    assert message.kind is Kind.UNSUPPORTED
+    assert message.text == ""
+    assert message.platform_type == platform_type
+    assert message.conversation_id == f"telegram:{CHAT_ID}"
+    assert message.recipient == str(CHAT_ID)
+
+
+def test_edited_message_gets_its_own_id(inbound: TelegramInbound, events: Path) -> None:
+    """GIVEN a customer edits a message WHEN the edit arrives THEN it is a new message to answer,
+    not a duplicate of the original (same chat, same message_id) that deduplication would drop."""
+    [original] = inbound.parse(_raw(events, "message_text.json"))
+    [edited] = inbound.parse(_raw(events, "edited_message.json"))
+    assert edited.message_id != original.message_id
+    assert edited.conversation_id == original.conversation_id
+    assert edited.text == "Edited text"
+
+
+def test_two_edits_of_one_message_are_distinct(inbound: TelegramInbound) -> None:
+    """GIVEN the same message edited twice WHEN both arrive THEN both are answered."""
+    base = {"chat": {"id": 7}, "message_id": 1, "date": 1, "text": "x"}
+    [first] = inbound.parse(_update(edited_message={**base, "edit_date": 10}))
+    [second] = inbound.parse(_update(edited_message={**base, "edit_date": 20}))
+    assert first.message_id != second.message_id
+
+
+def test_callback_query_text_is_the_button_data(inbound: TelegramInbound, events: Path) -> None:
+    """GIVEN a customer taps an inline button WHEN parsed THEN its data is the customer's text,
+    and the reply goes to the customer (the docs' sample has no message, so to the user id)."""
+    [message] = inbound.parse(_raw(events, "callback_query.json"))
+    assert message.kind is Kind.TEXT
+    assert message.text == "Data from button callback"
+    assert message.message_id == "callback:4382bfdwdsb323b2d9"
+    assert message.recipient == "1111111"
+    assert message.conversation_id == "telegram:1111111"
+    assert message.platform_type == "callback_query"
+
+
+def test_callback_query_with_a_message_replies_in_that_chat(inbound: TelegramInbound) -> None:
+    """GIVEN a button under a message in a chat WHEN tapped THEN the answer goes to that chat."""
+    body = _update(
+        callback_query={
+            "id": "q1",
+            "from": {"id": 5},
+            "message": {"message_id": 9, "chat": {"id": -100200}},
+            "data": "track my order",
+        }
+    )
+    [message] = inbound.parse(body)
+    assert message.recipient == "-100200"
+    assert message.conversation_id == "telegram:-100200"
+    assert message.sender_id == "5"
+
+
+@pytest.mark.parametrize("name", NOTHING_TO_ANSWER)
+def test_inline_updates_are_acknowledged_with_nothing_to_answer(
+    inbound: TelegramInbound, events: Path, name: str
+) -> None:
+    """GIVEN an inline query or chosen inline result WHEN parsed THEN nothing is queued, and no
+    error either (Telegram would otherwise retry it)."""
+    assert inbound.parse(_raw(events, name)) == []
+
+
+def test_messages_from_bots_are_never_answered(inbound: TelegramInbound, events: Path) -> None:
+    """GIVEN a message sent by a bot (ours or another) WHEN parsed THEN there is nothing to answer,
+    so two bots can never talk to each other forever."""
+    update = json.loads(_raw(events, "message_text.json"))
+    update["message"]["from"]["is_bot"] = True
+    assert inbound.parse(json.dumps(update).encode()) == []
+
+
+def test_blank_text_is_unsupported(inbound: TelegramInbound) -> None:
+    """GIVEN a message of only spaces WHEN parsed THEN the agent asks for a typed question."""
+    [message] = inbound.parse(_update(message={"chat": {"id": 3}, "message_id": 4, "text": "   "}))
+    assert message.kind is Kind.UNSUPPORTED
+
+
+# --- parse: malformed bodies -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"",
+        b"[1, 2, 3]",
+        b'"a string"',
+        b"null",
+        b'{"message": {"chat": {"id": 1}, "message_id": 2, "text": "hi"}}',
+        b'{"update_id": "10000", "message": {"chat": {"id": 1}, "message_id": 2}}',
+        b'{"update_id": null}',
+        b'{"update_id": 1.5, "message": {"chat": {"id": 1}, "message_id": 2}}',
+        b'{"update_id": 1, "message": {"text": "\xff\xfe broken utf-8"}}',
+        b"\xff\xfe\x00\x01",
+        b'{"update_id": 1}',
+        b'{"update_id": 1, "message": {"message_id": 2, "text": "no chat"}}',
+        b'{"update_id": 1, "message": {"chat": {"id": "abc"}, "message_id": 2}}',
+        b'{"update_id": 1, "message": {"chat": {"id": 1}, "message_id": "2"}}',
+        b'{"update_id": 1, "message": {"chat": [], "message_id": 2}}',
+        b'{"update_id": 1, "callback_query": {"id": 5, "from": {"id": 1}}}',
+        b'{"update_id": 1, "callback_query": {"id": "5"}}',
+    ],
+    ids=[
+        "not-json",
+        "empty",
+        "json-array",
+        "json-string",
+        "json-null",
+        "missing-update_id",
+        "update_id-string",
+        "update_id-null",
+        "update_id-float",
+        "invalid-utf8-in-string",
+        "invalid-utf8-bytes",
+        "no-object",
+        "message-without-chat",
+        "chat-id-string",
+        "message_id-string",
+        "chat-not-object",
+        "callback-id-number",
+        "callback-without-from",
+    ],
+)
+def test_malformed_bodies_are_rejected_as_malformed(inbound: TelegramInbound, body: bytes) -> None:
+    """GIVEN a body that is not a valid Telegram update WHEN parsed THEN it is refused with 400,
+    never a crash (500) that would make Telegram retry it forever."""
+    with pytest.raises(MalformedPayload) as caught:
+        inbound.parse(body)
+    assert caught.value.status == 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"update_id": 1, "message": {"chat": {"id": 1}, "message_id": 2, "date": 1e999}}',
+        b'{"update_id": 1, "edited_message": {"chat": {"id": 1}, "message_id": 2, '
+        b'"text": "x", "edit_date": 1e999}}',
+        b'{"update_id": ' + b"1" * 5000 + b"}",
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+    ids=["date-overflows", "edit_date-overflows", "5000-digit-number", "deeply-nested"],
+)
+def test_BUG_hostile_bodies_raise_only_malformed_payload(
+    inbound: TelegramInbound, body: bytes
+) -> None:
+    """BUG (package): GIVEN a hostile body under 1 MB WHEN parsed THEN it must be a 400
+    MalformedPayload. Today `payload.as_int` lets OverflowError escape for 1e999 (JSON reads it as
+    float inf), and `payload.json_object` lets ValueError (integer over 4300 digits) and
+    RecursionError (deep nesting) escape: the webhook answers 500 and the platform retries."""
+    with pytest.raises(MalformedPayload):
+        inbound.parse(body)
+
+
+def test_BUG_callback_without_any_chat_or_user_id_is_not_addressed_to_none(
+    inbound: TelegramInbound,
+) -> None:
+    """BUG (package): GIVEN a callback_query whose `from` has no id and no message chat WHEN parsed
+    THEN it must be refused (MalformedPayload). Today it yields a message whose recipient is the
+    string "None" and conversation_id "telegram:None", which the worker then tries to answer."""
+    body = _update(callback_query={"id": "q", "from": {}, "data": "hello"})
+    try:
+        messages = inbound.parse(body)
+    except MalformedPayload:
+        return
+    assert all(m.recipient != "None" for m in messages), messages
