@@ -40,6 +40,10 @@ class PlatformSandbox:
             return Response.json(200, self.sent())
         if request.path == "/_faults" and request.method == "POST":
             return self._add_faults(request)
+        if request.path == "/_faults" and request.method == "DELETE":
+            with self._lock:
+                self._faults.clear()
+            return Response.json(200, {})
         if request.path == "/health":
             return Response.json(200, {"status": "ok"})
         if telegram := _TELEGRAM.match(request.path):

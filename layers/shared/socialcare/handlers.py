@@ -53,14 +53,17 @@ def webhook_handler(channel: Channel) -> LambdaHandler:
 
 
 def worker_handler() -> LambdaHandler:
-    """SQS FIFO batches: a failing message fails the rest of the batch, keeping order."""
+    """SQS FIFO batches: a failing message fails the rest of its conversation, keeping order."""
     from aws_lambda_powertools.utilities.batch import (
         SqsFifoPartialProcessor,
         process_partial_response,
     )
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    processor = SqsFifoPartialProcessor()
+    # A failing conversation holds back only its own later messages; other conversations go on.
+    processor = SqsFifoPartialProcessor(skip_group_on_error=True)
+    # Report a wholly failed batch like any other, rather than raising: the queue redelivers it.
+    processor.raise_on_entire_batch_failure = False
 
     def answer(record: SQSRecord) -> None:
         bootstrap.turn_handler().handle(InboundMessage.from_json(record.body))
