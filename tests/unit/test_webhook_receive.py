@@ -76,7 +76,7 @@ def _telegram_post(text: str, secret: str | None = SECRET) -> WebhookRequest:
 
 
 def test_authentic_delivery_is_enqueued_and_acknowledged(events: Path) -> None:
-    """GIVEN a genuine Telegram update WHEN received THEN its message is queued and we answer 200."""
+    """GIVEN a genuine Telegram update WHEN received THEN its message is queued, answer 200."""
     queue: list[InboundMessage] = []
     body = (events / "telegram" / "message_text.json").read_bytes()
     response = receive(

@@ -1,0 +1,240 @@
+"""One customer turn end to end, with the real help-centre index and in-memory ports."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from socialcare.channels.outbound_http import DeliveryFailed
+from socialcare.dialogue.messages import say
+from socialcare.knowledge.embedded_index import EmbeddedIndex
+from socialcare.model import Channel, InboundMessage, Kind, Turn
+from socialcare.pipeline import TurnHandler
+from tests.fakes.ports import FakeConversationStore, FakeOutbound
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+NOW = 1_700_000_000.0
+
+
+@pytest.fixture(scope="module")
+def index() -> EmbeddedIndex:
+    return EmbeddedIndex.from_folder()
+
+
+@pytest.fixture
+def store() -> FakeConversationStore:
+    return FakeConversationStore()
+
+
+@pytest.fixture
+def outbound() -> FakeOutbound:
+    return FakeOutbound()
+
+
+@pytest.fixture
+def handler(
+    store: FakeConversationStore, index: EmbeddedIndex, outbound: FakeOutbound
+) -> TurnHandler:
+    channels: dict[Channel, FakeOutbound] = {Channel.TELEGRAM: outbound, Channel.WHATSAPP: outbound}
+    return TurnHandler(store, index, channels.__getitem__, clock=lambda: NOW)
+
+
+def _message(
+    text: str,
+    *,
+    message_id: str = "99:1",
+    kind: Kind = Kind.TEXT,
+    conversation_id: str = "telegram:99",
+    recipient: str = "99",
+    sent_at: int = 1_700_000_100,
+) -> InboundMessage:
+    return InboundMessage(
+        channel=Channel.TELEGRAM,
+        message_id=message_id,
+        conversation_id=conversation_id,
+        sender_id=recipient,
+        recipient=recipient,
+        kind=kind,
+        text=text,
+        sent_at=sent_at,
+    )
+
+
+def test_the_shipped_help_centre_is_indexed(index: EmbeddedIndex) -> None:
+    """GIVEN the packaged help centre THEN it has English and Chinese articles to answer from."""
+    assert len(index) >= 2
+    assert index.search("delivery time", k=1, lang="en")[0].id == "delivery-time"
+
+
+def test_english_question_gets_the_help_centre_answer(
+    handler: TurnHandler, store: FakeConversationStore, outbound: FakeOutbound
+) -> None:
+    """GIVEN "how long does delivery take?" WHEN handled THEN the customer gets one English reply
+    from the delivery-time article with its link, and both turns are in the history."""
+    message = _message("how long does delivery take?")
+    result = handler.handle(message)
+
+    assert result.reply is not None
+    assert result.reply.source == "knowledge"
+    assert result.reply.language == "en"
+    assert [c.id for c in result.reply.citations] == ["delivery-time"]
+    assert "delivery" in result.reply.text.lower()
+    assert result.reply.citations[0].url in result.reply.text
+    assert not CHINESE.search(result.reply.text)
+    assert result.parts_sent == 1
+
+    assert len(outbound.sent) == 1
+    assert outbound.sent[0].recipient == "99"
+    assert outbound.sent[0].text == result.reply.text
+
+    turns = store.history("telegram:99")
+    assert [(t.role, t.message_id) for t in turns] == [("customer", "99:1"), ("agent", "99:1")]
+    assert turns[0].text == "how long does delivery take?"
+    assert turns[0].language == "en"
+    assert turns[0].at == 1_700_000_100
+    assert turns[1].text == result.reply.text
+    assert turns[1].source == "knowledge"
+
+
+def test_chinese_question_gets_a_chinese_answer(
+    handler: TurnHandler, store: FakeConversationStore, outbound: FakeOutbound
+) -> None:
+    """GIVEN a question about returns in Chinese WHEN handled THEN the reply is in Chinese and
+    comes from the Chinese returns-policy article."""
+    result = handler.handle(_message("你好,我想咨询一下产品的退货政策?"))
+
+    assert result.reply is not None
+    assert result.reply.language == "zh"
+    assert result.reply.source == "knowledge"
+    assert [c.id for c in result.reply.citations] == ["returns-policy"]
+    assert CHINESE.search(result.reply.text)
+    assert "/zh/" in result.reply.citations[0].url
+    assert [s.text for s in outbound.sent] == [result.reply.text]
+    assert store.history("telegram:99")[0].language == "zh"
+
+
+def test_sticker_after_chinese_gets_the_chinese_unsupported_message(
+    handler: TurnHandler, store: FakeConversationStore, outbound: FakeOutbound
+) -> None:
+    """GIVEN a customer who last wrote in Chinese WHEN they send a sticker THEN the agent asks,
+    in Chinese, for a typed question."""
+    store.seed(
+        "telegram:99",
+        Turn("customer", "你好", 1.0, "99:0", "zh"),
+        Turn("agent", say("greeting", "zh"), 1.0, "99:0", "zh", "greeting"),
+    )
+    result = handler.handle(_message("", message_id="99:2", kind=Kind.UNSUPPORTED))
+
+    assert result.reply is not None
+    assert result.reply.source == "unsupported"
+    assert result.reply.language == "zh"
+    assert [s.text for s in outbound.sent] == [say("unsupported", "zh")]
+
+
+def test_sticker_in_a_new_conversation_gets_the_english_unsupported_message(
+    handler: TurnHandler, outbound: FakeOutbound
+) -> None:
+    """GIVEN no history WHEN a sticker arrives THEN the unsupported message is in English."""
+    handler.handle(_message("", kind=Kind.UNSUPPORTED))
+    assert [s.text for s in outbound.sent] == [say("unsupported", "en")]
+
+
+@pytest.mark.parametrize(("text", "language"), [("hi", "en"), ("Hello!", "en"), ("你好", "zh")])
+def test_greeting_gets_the_greeting(
+    handler: TurnHandler, outbound: FakeOutbound, text: str, language: str
+) -> None:
+    """GIVEN a bare greeting WHEN handled THEN the agent introduces itself, in that language."""
+    result = handler.handle(_message(text))
+    assert result.reply is not None
+    assert result.reply.source == "greeting"
+    assert [s.text for s in outbound.sent] == [say("greeting", language)]
+
+
+def test_gibberish_gets_the_no_answer_fallback(
+    handler: TurnHandler, store: FakeConversationStore, outbound: FakeOutbound
+) -> None:
+    """GIVEN text the help centre cannot answer WHEN handled THEN the customer is told a person
+    will follow up, rather than getting an unrelated article."""
+    result = handler.handle(_message("qwzx vbnm"))
+    assert result.reply is not None
+    assert result.reply.source == "fallback"
+    assert result.reply.citations == ()
+    assert [s.text for s in outbound.sent] == [say("no_answer", "en")]
+    assert [t.source for t in store.history("telegram:99")] == ["", "fallback"]
+
+
+def test_the_same_message_twice_is_answered_once(
+    handler: TurnHandler, store: FakeConversationStore, outbound: FakeOutbound
+) -> None:
+    """GIVEN the queue redelivers a message WHEN it is handled again THEN the customer still gets
+    exactly one reply, and the history holds each turn once."""
+    message = _message("how long does delivery take?")
+    first = handler.handle(message)
+    second = handler.handle(message)
+
+    assert first.reply is not None
+    assert second.reply is None
+    assert second.parts_sent == 0
+    assert len(outbound.sent) == 1
+    assert [t.role for t in store.history("telegram:99")] == ["customer", "agent"]
+
+
+def test_failed_send_propagates_and_a_retry_answers_once(
+    handler: TurnHandler, store: FakeConversationStore, outbound: FakeOutbound
+) -> None:
+    """GIVEN the platform refuses the reply WHEN handled THEN the failure propagates (so the queue
+    redelivers), the claim is given back, and the redelivery sends the one reply."""
+    message = _message("how long does delivery take?")
+    outbound.fail_next = 1
+
+    with pytest.raises(DeliveryFailed):
+        handler.handle(message)
+    assert outbound.sent == []
+    assert store.released == [("telegram:99", "99:1")]
+    assert [t.role for t in store.history("telegram:99")] == ["customer"]
+
+    result = handler.handle(message)
+    assert result.reply is not None
+    assert result.reply.citations[0].id == "delivery-time"
+    assert len(outbound.sent) == 1
+    assert outbound.attempts == 2
+    assert [t.role for t in store.history("telegram:99")] == ["customer", "agent"]
+
+    assert handler.handle(message).reply is None  # and a third delivery sends nothing
+    assert len(outbound.sent) == 1
+
+
+def test_long_reply_is_split_to_the_channel_limit(
+    store: FakeConversationStore, index: EmbeddedIndex
+) -> None:
+    """GIVEN a channel with a short message limit WHEN the answer is longer THEN it goes out in
+    several messages, each within the limit, to the same recipient."""
+    small = FakeOutbound(max_text=120)
+    handler = TurnHandler(store, index, lambda channel: small, clock=lambda: NOW)
+    result = handler.handle(_message("how long does delivery take?"))
+    assert result.reply is not None
+    assert result.parts_sent == len(small.sent) > 1
+    assert all(len(s.text) <= 120 and s.recipient == "99" for s in small.sent)
+    assert " ".join(s.text for s in small.sent).split() == result.reply.text.split()
+
+
+def test_message_without_timestamp_uses_the_clock(
+    handler: TurnHandler, store: FakeConversationStore
+) -> None:
+    """GIVEN a message with no platform timestamp WHEN stored THEN it is stamped with now."""
+    handler.handle(_message("hi", sent_at=0))
+    assert [t.at for t in store.history("telegram:99")] == [NOW, NOW]
+
+
+def test_conversations_are_kept_apart(
+    handler: TurnHandler, store: FakeConversationStore, outbound: FakeOutbound
+) -> None:
+    """GIVEN two customers WHEN both write THEN each reply goes to its own customer and history."""
+    handler.handle(_message("hi", conversation_id="telegram:1", recipient="1", message_id="1:1"))
+    handler.handle(_message("你好", conversation_id="telegram:2", recipient="2", message_id="2:1"))
+    assert [(s.recipient, s.text) for s in outbound.sent] == [
+        ("1", say("greeting", "en")),
+        ("2", say("greeting", "zh")),
+    ]
+    assert len(store.history("telegram:1")) == len(store.history("telegram:2")) == 2
