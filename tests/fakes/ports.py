@@ -13,7 +13,7 @@ from socialcare.model import Channel, Conversation, InboundMessage, Turn
 
 
 class FakeConversationStore:
-    """Conversations in a dict; the same turn (role, message_id) stored twice is kept once."""
+    """Conversations in a dict, with the right to answer each message held once."""
 
     def __init__(self) -> None:
         self.turns: dict[str, list[Turn]] = {}
@@ -26,31 +26,32 @@ class FakeConversationStore:
         turns = list(self.turns.get(conversation_id, []))
         return Conversation(conversation_id, channel, turns[-limit:] if limit else turns)
 
-    def append(self, conversation_id: str, turns: list[Turn]) -> None:
-        stored = self.turns.setdefault(conversation_id, [])
-        seen = {(t.role, t.message_id) for t in stored}
-        for turn in turns:
-            if (turn.role, turn.message_id) not in seen:
-                stored.append(turn)
-                seen.add((turn.role, turn.message_id))
-
-    def claim_reply(self, conversation_id: str, message_id: str) -> bool:
-        key = (conversation_id, message_id)
+    def begin_turn(self, conversation_id: str, customer: Turn) -> bool:
+        key = (conversation_id, customer.message_id)
         if key in self.claims:
             return False
         self.claims.add(key)
+        self._append(conversation_id, customer)
         return True
 
-    def release_reply(self, conversation_id: str, message_id: str) -> None:
-        self.claims.discard((conversation_id, message_id))
-        self.released.append((conversation_id, message_id))
+    def abandon_turn(self, conversation_id: str, customer: Turn) -> None:
+        self.claims.discard((conversation_id, customer.message_id))
+        self.turns[conversation_id].remove(customer)
+        self.released.append((conversation_id, customer.message_id))
+
+    def finish_turn(self, conversation_id: str, agent: Turn) -> None:
+        self._append(conversation_id, agent)
+
+    def _append(self, conversation_id: str, turn: Turn) -> None:
+        self.turns.setdefault(conversation_id, []).append(turn)
 
     # Helpers for assertions
     def history(self, conversation_id: str) -> list[Turn]:
         return list(self.turns.get(conversation_id, []))
 
     def seed(self, conversation_id: str, *turns: Turn) -> None:
-        self.append(conversation_id, list(turns))
+        for turn in turns:
+            self._append(conversation_id, turn)
 
 
 @dataclass

@@ -106,22 +106,18 @@ def test_long_sentence_between_short_ones_keeps_order() -> None:
     assert _words(parts)[:2] == ["Hello", "there."]
 
 
-def test_BUG_url_with_a_query_string_is_not_torn_apart() -> None:
-    """BUG (package): GIVEN a long reply containing a link with "?" WHEN split THEN the link must
-    reach the customer intact. Today the CJK alternative of `outbound._SENTENCE_END` holds ASCII
-    "!?" (not full-width ！？), so it splits after any "?" or "!" even without a following space:
-    "https://help.example/en/track?order=1" is sent as "...track?" + " order=1" (a space is put
-    in by the joiner), and "what?!" becomes "what? !"."""
+def test_url_with_a_query_string_is_not_torn_apart() -> None:
+    """GIVEN a long reply containing a link with "?" WHEN split THEN the link reaches the
+    customer intact, and "What?!" stays one word."""
     text = ENGLISH + " More: https://help.lumen.example/en/track?order=1&lang=en. What?! Thanks."
     parts = split_text(text, 120)
     assert any("https://help.lumen.example/en/track?order=1&lang=en" in p for p in parts), parts
     assert _words(parts) == text.split()
 
 
-def test_BUG_chinese_full_width_question_and_exclamation_marks_end_sentences() -> None:
-    """BUG (package): GIVEN a Chinese reply whose sentences end with full-width ！ or ？ WHEN split
-    THEN messages end at those marks. Today they are not sentence ends (the pattern has ASCII
-    "!?"), so the text is cut hard in the middle of a sentence."""
+def test_chinese_full_width_question_and_exclamation_marks_end_sentences() -> None:
+    """GIVEN a Chinese reply whose sentences end with full-width ！ or ？ WHEN split
+    THEN messages end at those marks, never in the middle of a sentence."""
     text = "您的订单已经发货！预计三天内送达。需要修改地址吗？请在账户中修改。"
     parts = split_text(text, 12)
     assert "".join(parts) == text

@@ -184,7 +184,7 @@ def test_failed_send_propagates_and_a_retry_answers_once(
     handler: TurnHandler, store: FakeConversationStore, outbound: FakeOutbound
 ) -> None:
     """GIVEN the platform refuses the reply WHEN handled THEN the failure propagates (so the queue
-    redelivers), the claim is given back, and the redelivery sends the one reply."""
+    redelivers), the turn is given back, and the redelivery sends the one reply."""
     message = _message("how long does delivery take?")
     outbound.fail_next = 1
 
@@ -192,7 +192,7 @@ def test_failed_send_propagates_and_a_retry_answers_once(
         handler.handle(message)
     assert outbound.sent == []
     assert store.released == [("telegram:99", "99:1")]
-    assert [t.role for t in store.history("telegram:99")] == ["customer"]
+    assert store.history("telegram:99") == []
 
     result = handler.handle(message)
     assert result.reply is not None

@@ -104,8 +104,7 @@ def test_redaction_is_idempotent() -> None:
     assert redact(once) == once == "mail [EMAIL], call [PHONE], card [CARD]"
 
 
-def test_BUG_international_chinese_mobile_is_a_phone_not_a_card() -> None:
-    """BUG (package, minor): GIVEN "+86 138 1234 5678" (a Chinese mobile in international form)
-    WHEN redacted THEN it is a [PHONE]. Today the card pattern runs first, its 13 digits happen to
-    pass the Luhn check, and the stored text reads "+[CARD]" (still hidden, but mislabelled)."""
+def test_international_chinese_mobile_is_a_phone_not_a_card() -> None:
+    """GIVEN "+86 138 1234 5678" (a Chinese mobile in international form, whose 13 digits
+    happen to pass the Luhn check) WHEN redacted THEN it is a [PHONE], not a card."""
     assert redact("call +86 138 1234 5678") == "call [PHONE]"

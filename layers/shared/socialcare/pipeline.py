@@ -25,14 +25,15 @@ HISTORY_TURNS = 20
 class ConversationStore(Protocol):
     def load(self, conversation_id: str, channel: Channel, limit: int) -> Conversation: ...
 
-    def append(self, conversation_id: str, turns: list[Turn]) -> None:
-        """Store turns; storing the same turn twice keeps one."""
+    def begin_turn(self, conversation_id: str, customer: Turn) -> bool:
+        """Record the customer's turn with the right to answer it; False if another delivery
+        of the same message already holds that right."""
 
-    def claim_reply(self, conversation_id: str, message_id: str) -> bool:
-        """True for the first caller only: the right to answer this message."""
+    def abandon_turn(self, conversation_id: str, customer: Turn) -> None:
+        """Undo begin_turn after a failed send, so a redelivery can answer."""
 
-    def release_reply(self, conversation_id: str, message_id: str) -> None:
-        """Give the claim back after a failed send, so a redelivery can answer."""
+    def finish_turn(self, conversation_id: str, agent: Turn) -> None:
+        """Record the agent's reply."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,18 +59,19 @@ class TurnHandler:
         conversation = self._store.load(message.conversation_id, message.channel, HISTORY_TURNS)
         language = detect_language(message.text, default=conversation.language or "en")
         at = float(message.sent_at) or self._clock()
-        self._store.append(
-            conversation.id,
-            [Turn("customer", message.text, at, message.message_id, language)],
-        )
-        if not self._store.claim_reply(conversation.id, message.message_id):
+        customer = Turn("customer", message.text, at, message.message_id, language)
+        if not self._store.begin_turn(conversation.id, customer):
             logger.info("already answered", extra={"message_id": message.message_id})
             return TurnResult(None, 0)
         reply = self.compose(message, language)
-        parts = self._send(message, reply)
-        self._store.append(
+        try:
+            parts = self._send(message, reply)
+        except Exception:
+            self._store.abandon_turn(conversation.id, customer)
+            raise
+        self._store.finish_turn(
             conversation.id,
-            [Turn("agent", reply.text, at, message.message_id, reply.language, reply.source)],
+            Turn("agent", reply.text, at, message.message_id, reply.language, reply.source),
         )
         logger.info(
             "answered",
@@ -95,10 +97,6 @@ class TurnHandler:
     def _send(self, message: InboundMessage, reply: Reply) -> int:
         outbound = self._outbound(message.channel)
         parts = split_text(reply.text, outbound.max_text)
-        try:
-            for part in parts:
-                outbound.send_text(message, part)
-        except Exception:
-            self._store.release_reply(message.conversation_id, message.message_id)
-            raise
+        for part in parts:
+            outbound.send_text(message, part)
         return len(parts)

@@ -8,7 +8,7 @@ from typing import Protocol
 from socialcare.model import InboundMessage
 
 # Western sentences end at punctuation followed by space ("5.5" stays whole); CJK ones at the mark.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。!?])\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
 
 
 class Outbound(Protocol):

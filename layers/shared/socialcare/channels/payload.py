@@ -11,8 +11,8 @@ from socialcare.webhook import MalformedPayload
 def json_object(body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise MalformedPayload(f"body is not JSON: {error}") from None
+    except (ValueError, RecursionError) as error:  # bad UTF-8 or JSON, huge numbers, deep nesting
+        raise MalformedPayload(f"body is not JSON we accept: {type(error).__name__}") from None
     if not isinstance(data, dict):
         raise MalformedPayload("body is not a JSON object")
     return data
@@ -34,5 +34,10 @@ def as_int(value: Any) -> int:
     """An optional number the platforms send as int or string; garbage counts as 0."""
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON's 1e999 is infinity
         return 0
+
+
+def as_text(value: Any) -> str:
+    """An optional string field; null, numbers and objects count as no text."""
+    return value if isinstance(value, str) else ""

@@ -74,6 +74,8 @@ def _from_callback(query: dict[str, Any]) -> list[InboundMessage]:
     query_id = field(query, "id", str)
     sender = field(query, "from", dict)
     chat_id = as_dict(as_dict(query.get("message")).get("chat")).get("id", sender.get("id"))
+    if not isinstance(chat_id, int):
+        raise MalformedPayload("callback query with neither a chat nor a user id")
     data = query.get("data")
     return [
         InboundMessage(

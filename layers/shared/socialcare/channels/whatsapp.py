@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from socialcare.channels.outbound_http import PlatformHttp
-from socialcare.channels.payload import as_dict, as_int, field, json_object
+from socialcare.channels.payload import as_dict, as_int, as_text, field, json_object
 from socialcare.channels.signatures import hmac_sha256_hex, matches
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.webhook import (
@@ -97,12 +97,12 @@ def _list(value: Any) -> list[Any]:
 def _text_of(raw: dict[str, Any], message_type: str) -> str:
     """Text a customer typed or chose; media, stickers, reactions and locations have none."""
     if message_type == "text":
-        return str(as_dict(raw.get("text")).get("body", ""))
+        return as_text(as_dict(raw.get("text")).get("body"))
     if message_type == "button":
-        return str(as_dict(raw.get("button")).get("text", ""))
+        return as_text(as_dict(raw.get("button")).get("text"))
     if message_type == "interactive":
         interactive = as_dict(raw.get("interactive"))
-        return str(as_dict(interactive.get(str(interactive.get("type")))).get("title", ""))
+        return as_text(as_dict(interactive.get(str(interactive.get("type")))).get("title"))
     return ""
 
 

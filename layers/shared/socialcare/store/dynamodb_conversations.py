@@ -1,7 +1,7 @@
 """Conversations in DynamoDB: one partition per conversation, one item per turn.
 
-    pk = conversation id    sk = T#<time>#<message id>#<0 customer | 1 agent>   a turn
-                            sk = R#<message id>                                the reply claim
+    pk = conversation id  sk = T#<time>#<message id>#<0 customer | 1 agent>  a turn
+                          sk = R#<message id>                               the right to answer
 Every item carries `expires_at` for the table's TTL.
 """
 
@@ -38,40 +38,56 @@ class DynamoDBConversations:
         turns = [_turn(item) for item in reversed(response.get("Items", []))]
         return Conversation(conversation_id, channel, turns)
 
-    def append(self, conversation_id: str, turns: list[Turn]) -> None:
-        for turn in turns:
-            order = 0 if turn.role == "customer" else 1
-            self._client.put_item(
-                TableName=self._table,
-                Item={
-                    **self._key(conversation_id, f"T#{turn.at:017.6f}#{turn.message_id}#{order}"),
-                    "role": {"S": turn.role},
-                    "text": {"S": turn.text},
-                    "at": {"N": repr(turn.at)},
-                    "message_id": {"S": turn.message_id},
-                    "language": {"S": turn.language},
-                    "source": {"S": turn.source},
-                },
-            )
-
-    def claim_reply(self, conversation_id: str, message_id: str) -> bool:
+    def begin_turn(self, conversation_id: str, customer: Turn) -> bool:
         try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=self._key(conversation_id, f"R#{message_id}"),
-                ConditionExpression="attribute_not_exists(pk)",
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": self._key(conversation_id, _claim_key(customer)),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": self._turn_item(conversation_id, customer),
+                        }
+                    },
+                ]
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
                 return False
             raise
         return True
 
-    def release_reply(self, conversation_id: str, message_id: str) -> None:
-        self._client.delete_item(
-            TableName=self._table,
-            Key={"pk": {"S": conversation_id}, "sk": {"S": f"R#{message_id}"}},
+    def abandon_turn(self, conversation_id: str, customer: Turn) -> None:
+        self._client.transact_write_items(
+            TransactItems=[
+                {"Delete": {"TableName": self._table, "Key": _only_key(item)}}
+                for item in (
+                    self._key(conversation_id, _claim_key(customer)),
+                    self._turn_item(conversation_id, customer),
+                )
+            ]
         )
+
+    def finish_turn(self, conversation_id: str, agent: Turn) -> None:
+        self._client.put_item(TableName=self._table, Item=self._turn_item(conversation_id, agent))
+
+    def _turn_item(self, conversation_id: str, turn: Turn) -> dict[str, Any]:
+        order = 0 if turn.role == "customer" else 1
+        return {
+            **self._key(conversation_id, f"T#{turn.at:017.6f}#{turn.message_id}#{order}"),
+            "role": {"S": turn.role},
+            "text": {"S": turn.text},
+            "at": {"N": repr(turn.at)},
+            "message_id": {"S": turn.message_id},
+            "language": {"S": turn.language},
+            "source": {"S": turn.source},
+        }
 
     def _key(self, conversation_id: str, sort_key: str) -> dict[str, Any]:
         return {
@@ -79,6 +95,14 @@ class DynamoDBConversations:
             "sk": {"S": sort_key},
             "expires_at": {"N": str(int(time.time()) + self._retention)},
         }
+
+
+def _claim_key(customer: Turn) -> str:
+    return f"R#{customer.message_id}"
+
+
+def _only_key(item: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": item["pk"], "sk": item["sk"]}
 
 
 def _turn(item: dict[str, Any]) -> Turn:
