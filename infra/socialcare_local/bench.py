@@ -243,7 +243,28 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def bench_moto_baseline(results: dict[str, Any], template: Template) -> None:
+    """One DynamoDB PutItem round trip to moto: what each AWS call costs here."""
+    import boto3
+
+    client = boto3.client("dynamodb")
+    table = template.physical["ConversationsTable"]["Ref"]
+    counter = iter(range(10**9))
+    results["baseline_moto_put_item"] = summary(
+        timed(
+            lambda: client.put_item(
+                TableName=table, Item={"pk": {"S": "baseline"}, "sk": {"S": str(next(counter))}}
+            ),
+            runs=300,
+        )
+    )
+
+
 def main() -> int:
+    from socialcare import bootstrap
+    from socialcare_local.lambdas import LocalFunction
+    from socialcare_local.moto_server import MotoServer, free_port
+    from socialcare_local.provision import function_environment, provision
     from socialcare_local.stack import LocalStack, StackConfig
 
     results: dict[str, Any] = {}
@@ -252,12 +273,32 @@ def main() -> int:
     bench_package_sizes(results, template)
     print("cold imports ...", file=sys.stderr, flush=True)
     bench_cold_imports(results, template)
-    config = StackConfig.from_env(parameters={"LogLevel": "ERROR"})
-    with LocalStack(config) as stack:
+
+    template.parameters["LogLevel"] = "ERROR"
+    moto = MotoServer(free_port()).start()
+    try:
+        import boto3
+
+        os.environ.update(moto.env)
+        provision(template, boto3.session.Session())
+        os.environ.update(function_environment(template))
+        functions = {s.logical_id: LocalFunction(s) for s in template.functions()}
         print("webhook handlers ...", file=sys.stderr, flush=True)
-        bench_webhooks(results, stack.functions)
+        bench_webhooks(results, functions)
         print("worker turns ...", file=sys.stderr, flush=True)
         bench_worker(results)
+        bench_moto_baseline(results, template)
+    finally:
+        moto.stop()
+        bootstrap.reset()
+
+    config = StackConfig(
+        moto_port=free_port(),
+        gateway_port=free_port(),
+        sandbox_port=free_port(),
+        parameters={"LogLevel": "ERROR"},
+    )
+    with LocalStack(config) as stack:
         print("POST to reply on the local stack ...", file=sys.stderr, flush=True)
         bench_post_to_reply(results, stack.gateway_url, stack.sandbox_url)
     results["machine"] = {

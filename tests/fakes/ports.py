@@ -6,52 +6,44 @@ FakeOutbound follows the Outbound protocol of socialcare.channels.outbound.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from socialcare.channels.outbound_http import DeliveryFailed
 from socialcare.model import Channel, Conversation, InboundMessage, Turn
 
 
 class FakeConversationStore:
-    """Conversations in a dict, with the right to answer each message held once."""
+    """Conversations in a dict, versioned like the DynamoDB adapter."""
 
     def __init__(self) -> None:
-        self.turns: dict[str, list[Turn]] = {}
-        self.channels: dict[str, Channel] = {}
-        self.claims: set[tuple[str, str]] = set()
-        self.released: list[tuple[str, str]] = []
+        self.conversations: dict[str, Conversation] = {}
 
-    def load(self, conversation_id: str, channel: Channel, limit: int) -> Conversation:
-        self.channels.setdefault(conversation_id, channel)
-        turns = list(self.turns.get(conversation_id, []))
-        return Conversation(conversation_id, channel, turns[-limit:] if limit else turns)
+    def load(self, conversation_id: str, channel: Channel) -> Conversation:
+        return self.conversations.get(conversation_id, Conversation(conversation_id, channel))
 
-    def begin_turn(self, conversation_id: str, customer: Turn) -> bool:
-        key = (conversation_id, customer.message_id)
-        if key in self.claims:
-            return False
-        self.claims.add(key)
-        self._append(conversation_id, customer)
-        return True
-
-    def abandon_turn(self, conversation_id: str, customer: Turn) -> None:
-        self.claims.discard((conversation_id, customer.message_id))
-        self.turns[conversation_id].remove(customer)
-        self.released.append((conversation_id, customer.message_id))
-
-    def finish_turn(self, conversation_id: str, agent: Turn) -> None:
-        self._append(conversation_id, agent)
-
-    def _append(self, conversation_id: str, turn: Turn) -> None:
-        self.turns.setdefault(conversation_id, []).append(turn)
+    def save(
+        self, conversation: Conversation, change: Callable[[Conversation], Conversation]
+    ) -> Conversation | None:
+        current = self.conversations.get(conversation.id, conversation)
+        changed = change(current)
+        if changed == current:
+            return None
+        stored = replace(changed, version=current.version + 1)
+        self.conversations[conversation.id] = stored
+        return stored
 
     # Helpers for assertions
     def history(self, conversation_id: str) -> list[Turn]:
-        return list(self.turns.get(conversation_id, []))
+        return list(
+            self.conversations.get(conversation_id, Conversation("", Channel.TELEGRAM)).turns
+        )
 
     def seed(self, conversation_id: str, *turns: Turn) -> None:
-        for turn in turns:
-            self._append(conversation_id, turn)
+        base = self.conversations.get(
+            conversation_id, Conversation(conversation_id, Channel.TELEGRAM)
+        )
+        self.conversations[conversation_id] = replace(base, turns=(*base.turns, *turns))
 
 
 @dataclass

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
 import pytest
 
-from socialcare.model import Channel, InboundMessage, Kind
+from socialcare.model import Channel, Conversation, InboundMessage, Kind
+from socialcare.store.dynamodb_conversations import DynamoDBConversations
 from socialcare_local.cfn_template import Template
 from socialcare_local.sandbox import PlatformSandbox
 from tests.integration.functions import function
@@ -49,14 +49,9 @@ def _batch(*messages: InboundMessage) -> dict[str, Any]:
     }
 
 
-def _stored_turns(template: Template) -> list[dict[str, Any]]:
+def _stored(template: Template) -> Conversation:
     table = template.physical["ConversationsTable"]["Ref"]
-    items = boto3.client("dynamodb").query(
-        TableName=table,
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": "telegram:900"}},
-    )["Items"]
-    return [i for i in items if i["sk"]["S"].startswith("T#")]
+    return DynamoDBConversations(table, retention_days=1).load("telegram:900", Channel.TELEGRAM)
 
 
 def test_batch_is_answered_in_order_and_recorded(
@@ -79,9 +74,10 @@ def test_batch_is_answered_in_order_and_recorded(
     assert [s["recipient"] for s in sent] == ["900", "900"]
     assert "3-5 business days" in sent[0]["text"]
     assert "30 天" in sent[1]["text"]
-    turns = _stored_turns(aws)
-    assert [t["role"]["S"] for t in turns] == ["customer", "agent", "customer", "agent"]
-    assert all(int(t["expires_at"]["N"]) > 1_700_000_000 for t in turns)
+    conversation = _stored(aws)
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "agent"]
+    assert [t.language for t in conversation.turns] == ["en", "en", "zh", "zh"]
+    assert conversation.answered == ("900:1", "900:2")
 
 
 def test_same_message_twice_is_answered_once(

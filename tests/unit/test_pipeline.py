@@ -191,7 +191,6 @@ def test_failed_send_propagates_and_a_retry_answers_once(
     with pytest.raises(DeliveryFailed):
         handler.handle(message)
     assert outbound.sent == []
-    assert store.released == [("telegram:99", "99:1")]
     assert store.history("telegram:99") == []
 
     result = handler.handle(message)

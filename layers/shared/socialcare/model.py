@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class Channel(StrEnum):
@@ -80,11 +80,19 @@ class Turn:
     source: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Conversation:
+    """A customer thread as stored: its recent turns, the message ids already answered, and a
+    version for optimistic concurrency (0: never stored)."""
+
     id: str
     channel: Channel
-    turns: list[Turn] = field(default_factory=list)
+    turns: tuple[Turn, ...] = ()
+    answered: tuple[str, ...] = ()
+    version: int = 0
+
+    MAX_TURNS: ClassVar[int] = 50
+    MAX_ANSWERED: ClassVar[int] = 200
 
     @property
     def language(self) -> str:
@@ -93,3 +101,25 @@ class Conversation:
             if turn.role == "customer" and turn.language:
                 return turn.language
         return ""
+
+    def has_answered(self, message_id: str) -> bool:
+        return message_id in self.answered
+
+    def begin(self, customer: Turn) -> Conversation:
+        """With the customer's turn added and its message marked as being answered."""
+        return replace(
+            self,
+            turns=(*self.turns, customer)[-self.MAX_TURNS :],
+            answered=(*self.answered, customer.message_id)[-self.MAX_ANSWERED :],
+        )
+
+    def abandon(self, customer: Turn) -> Conversation:
+        """Without the customer's turn, so that a redelivery of the message is answered."""
+        return replace(
+            self,
+            turns=tuple(t for t in self.turns if t != customer),
+            answered=tuple(a for a in self.answered if a != customer.message_id),
+        )
+
+    def finish(self, agent: Turn) -> Conversation:
+        return replace(self, turns=(*self.turns, agent)[-self.MAX_TURNS :])

@@ -14,26 +14,23 @@ from socialcare.generate.extractive import extractive_reply
 from socialcare.knowledge.port import Retriever
 from socialcare.model import Channel, Conversation, InboundMessage, Kind, Reply, Turn
 from socialcare.understand.language import detect_language
+from socialcare.understand.pii import pseudonym
 
 logger = logging.getLogger(__name__)
 
 # Languages the help centre and the canned messages are written in; others are answered in English.
 ANSWER_LANGUAGES = frozenset({"en", "zh"})
-HISTORY_TURNS = 20
 
 
 class ConversationStore(Protocol):
-    def load(self, conversation_id: str, channel: Channel, limit: int) -> Conversation: ...
+    def load(self, conversation_id: str, channel: Channel) -> Conversation: ...
 
-    def begin_turn(self, conversation_id: str, customer: Turn) -> bool:
-        """Record the customer's turn with the right to answer it; False if another delivery
-        of the same message already holds that right."""
-
-    def abandon_turn(self, conversation_id: str, customer: Turn) -> None:
-        """Undo begin_turn after a failed send, so a redelivery can answer."""
-
-    def finish_turn(self, conversation_id: str, agent: Turn) -> None:
-        """Record the agent's reply."""
+    def save(
+        self, conversation: Conversation, change: Callable[[Conversation], Conversation]
+    ) -> Conversation | None:
+        """Store change(conversation) if nobody stored a newer version meanwhile; on a conflict,
+        reload and apply the change again. Returns what was stored, or None when `change`
+        returns the conversation unchanged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,27 +53,26 @@ class TurnHandler:
         self._clock = clock
 
     def handle(self, message: InboundMessage) -> TurnResult:
-        conversation = self._store.load(message.conversation_id, message.channel, HISTORY_TURNS)
+        conversation = self._store.load(message.conversation_id, message.channel)
         language = detect_language(message.text, default=conversation.language or "en")
         at = float(message.sent_at) or self._clock()
         customer = Turn("customer", message.text, at, message.message_id, language)
-        if not self._store.begin_turn(conversation.id, customer):
+        begun = self._store.save(conversation, lambda c: _begin(c, customer))
+        if begun is None:
             logger.info("already answered", extra={"message_id": message.message_id})
             return TurnResult(None, 0)
         reply = self.compose(message, language)
         try:
             parts = self._send(message, reply)
         except Exception:
-            self._store.abandon_turn(conversation.id, customer)
+            self._store.save(begun, lambda c: c.abandon(customer))
             raise
-        self._store.finish_turn(
-            conversation.id,
-            Turn("agent", reply.text, at, message.message_id, reply.language, reply.source),
-        )
+        agent = Turn("agent", reply.text, at, message.message_id, reply.language, reply.source)
+        self._store.save(begun, lambda c: c.finish(agent))
         logger.info(
             "answered",
             extra={
-                "conversation_id": conversation.id,
+                "conversation": pseudonym(conversation.id),
                 "message_id": message.message_id,
                 "language": language,
                 "source": reply.source,
@@ -100,3 +96,10 @@ class TurnHandler:
         for part in parts:
             outbound.send_text(message, part)
         return len(parts)
+
+
+def _begin(conversation: Conversation, customer: Turn) -> Conversation:
+    """The right to answer a message goes to whoever records its turn first."""
+    if conversation.has_answered(customer.message_id):
+        return conversation
+    return conversation.begin(customer)

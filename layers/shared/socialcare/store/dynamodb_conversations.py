@@ -1,13 +1,13 @@
-"""Conversations in DynamoDB: one partition per conversation, one item per turn.
-
-    pk = conversation id  sk = T#<time>#<message id>#<0 customer | 1 agent>  a turn
-                          sk = R#<message id>                               the right to answer
-Every item carries `expires_at` for the table's TTL.
-"""
+"""Conversations in DynamoDB, one item each (pk = conversation id, sk = "conversation"):
+its recent turns, the message ids already answered, a version for optimistic concurrency, and
+`expires_at` for the table's TTL. One GetItem loads a conversation, one conditional PutItem
+stores it."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -18,6 +18,13 @@ from socialcare.model import Channel, Conversation, Turn
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+SORT_KEY = "conversation"
+MAX_ATTEMPTS = 5
+
+
+class ConcurrentUpdates(RuntimeError):
+    """Others kept storing the same conversation; the message goes back to the queue."""
+
 
 class DynamoDBConversations:
     def __init__(
@@ -25,84 +32,76 @@ class DynamoDBConversations:
     ) -> None:
         self._table = table_name
         self._retention = retention_days * 86400
-        self._client = client or boto3.client("dynamodb")
+        self._client = client or boto3.session.Session().client("dynamodb")
 
-    def load(self, conversation_id: str, channel: Channel, limit: int) -> Conversation:
-        response = self._client.query(
+    def load(self, conversation_id: str, channel: Channel) -> Conversation:
+        item = self._client.get_item(
             TableName=self._table,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :turns)",
-            ExpressionAttributeValues={":pk": {"S": conversation_id}, ":turns": {"S": "T#"}},
-            ScanIndexForward=False,
-            Limit=limit,
-        )
-        turns = [_turn(item) for item in reversed(response.get("Items", []))]
-        return Conversation(conversation_id, channel, turns)
-
-    def begin_turn(self, conversation_id: str, customer: Turn) -> bool:
-        try:
-            self._client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": self._key(conversation_id, _claim_key(customer)),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": self._turn_item(conversation_id, customer),
-                        }
-                    },
-                ]
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                return False
-            raise
-        return True
-
-    def abandon_turn(self, conversation_id: str, customer: Turn) -> None:
-        self._client.transact_write_items(
-            TransactItems=[
-                {"Delete": {"TableName": self._table, "Key": _only_key(item)}}
-                for item in (
-                    self._key(conversation_id, _claim_key(customer)),
-                    self._turn_item(conversation_id, customer),
-                )
-            ]
+            Key={"pk": {"S": conversation_id}, "sk": {"S": SORT_KEY}},
+            ConsistentRead=True,
+        ).get("Item")
+        if item is None:
+            return Conversation(conversation_id, channel)
+        return Conversation(
+            id=conversation_id,
+            channel=Channel(item["channel"]["S"]),
+            turns=tuple(_turn(t["M"]) for t in item["turns"]["L"]),
+            answered=tuple(a["S"] for a in item["answered"]["L"]),
+            version=int(item["version"]["N"]),
         )
 
-    def finish_turn(self, conversation_id: str, agent: Turn) -> None:
-        self._client.put_item(TableName=self._table, Item=self._turn_item(conversation_id, agent))
+    def save(
+        self, conversation: Conversation, change: Callable[[Conversation], Conversation]
+    ) -> Conversation | None:
+        current = conversation
+        for _ in range(MAX_ATTEMPTS):
+            changed = change(current)
+            if changed == current:
+                return None
+            stored = replace(changed, version=current.version + 1)
+            try:
+                self._put(stored, expected_version=current.version)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+                current = self.load(conversation.id, conversation.channel)
+                continue
+            return stored
+        raise ConcurrentUpdates(f"{conversation.id} changed {MAX_ATTEMPTS} times while saving")
 
-    def _turn_item(self, conversation_id: str, turn: Turn) -> dict[str, Any]:
-        order = 0 if turn.role == "customer" else 1
-        return {
-            **self._key(conversation_id, f"T#{turn.at:017.6f}#{turn.message_id}#{order}"),
-            "role": {"S": turn.role},
-            "text": {"S": turn.text},
-            "at": {"N": repr(turn.at)},
-            "message_id": {"S": turn.message_id},
-            "language": {"S": turn.language},
-            "source": {"S": turn.source},
-        }
+    def _put(self, conversation: Conversation, expected_version: int) -> None:
+        condition: dict[str, Any] = (
+            {"ConditionExpression": "attribute_not_exists(pk)"}
+            if expected_version == 0
+            else {
+                "ConditionExpression": "version = :expected",
+                "ExpressionAttributeValues": {":expected": {"N": str(expected_version)}},
+            }
+        )
+        self._client.put_item(
+            TableName=self._table,
+            Item={
+                "pk": {"S": conversation.id},
+                "sk": {"S": SORT_KEY},
+                "channel": {"S": conversation.channel.value},
+                "turns": {"L": [{"M": _turn_item(t)} for t in conversation.turns]},
+                "answered": {"L": [{"S": a} for a in conversation.answered]},
+                "version": {"N": str(conversation.version)},
+                "expires_at": {"N": str(int(time.time()) + self._retention)},
+            },
+            **condition,
+        )
 
-    def _key(self, conversation_id: str, sort_key: str) -> dict[str, Any]:
-        return {
-            "pk": {"S": conversation_id},
-            "sk": {"S": sort_key},
-            "expires_at": {"N": str(int(time.time()) + self._retention)},
-        }
 
-
-def _claim_key(customer: Turn) -> str:
-    return f"R#{customer.message_id}"
-
-
-def _only_key(item: dict[str, Any]) -> dict[str, Any]:
-    return {"pk": item["pk"], "sk": item["sk"]}
+def _turn_item(turn: Turn) -> dict[str, Any]:
+    return {
+        "role": {"S": turn.role},
+        "text": {"S": turn.text},
+        "at": {"N": repr(turn.at)},
+        "message_id": {"S": turn.message_id},
+        "language": {"S": turn.language},
+        "source": {"S": turn.source},
+    }
 
 
 def _turn(item: dict[str, Any]) -> Turn:

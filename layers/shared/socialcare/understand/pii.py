@@ -6,6 +6,7 @@ phone's shape or a valid Luhn checksum, so a bare order number stays as it is.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -37,3 +38,9 @@ def redact(text: str) -> str:
 def _card_or_keep(match: re.Match[str]) -> str:
     digits = re.sub(r"\D", "", match.group())
     return "[CARD]" if luhn_valid(digits) else match.group()
+
+
+def pseudonym(identifier: str) -> str:
+    """A stable stand-in for an id that may be personal (a WhatsApp id is a phone number), so
+    that logs can follow one conversation without naming the customer."""
+    return hashlib.sha256(identifier.encode()).hexdigest()[:12]

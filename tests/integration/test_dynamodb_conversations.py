@@ -1,0 +1,80 @@
+"""Conversations in DynamoDB (moto): history, the right to answer, and concurrent workers."""
+
+from __future__ import annotations
+
+import time
+
+import boto3
+
+from socialcare.model import Channel, Conversation, Turn
+from socialcare.store.dynamodb_conversations import DynamoDBConversations
+from socialcare_local.cfn_template import Template
+
+
+def _store(template: Template) -> DynamoDBConversations:
+    return DynamoDBConversations(template.physical["ConversationsTable"]["Ref"], retention_days=30)
+
+
+def _turn(n: int, role: str = "customer") -> Turn:
+    return Turn(role, f"text {n}", float(n), f"m{n}", "en")
+
+
+def test_a_new_conversation_is_stored_with_its_history_and_expiry(aws: Template) -> None:
+    store = _store(aws)
+    fresh = store.load("telegram:1", Channel.TELEGRAM)
+
+    begun = store.save(fresh, lambda c: c.begin(_turn(1)))
+    assert begun is not None
+    store.save(begun, lambda c: c.finish(_turn(1, "agent")))
+
+    loaded = store.load("telegram:1", Channel.TELEGRAM)
+    assert [t.role for t in loaded.turns] == ["customer", "agent"]
+    assert loaded.answered == ("m1",)
+    item = boto3.client("dynamodb").get_item(
+        TableName=aws.physical["ConversationsTable"]["Ref"],
+        Key={"pk": {"S": "telegram:1"}, "sk": {"S": "conversation"}},
+    )["Item"]
+    assert int(item["expires_at"]["N"]) > time.time() + 29 * 86400
+
+
+def test_two_workers_on_the_same_message_only_one_may_answer(aws: Template) -> None:
+    """GIVEN two workers that loaded the same conversation for the same message
+    WHEN both try to begin the turn THEN exactly one gets the right to answer."""
+    store = _store(aws)
+    first_view = store.load("telegram:2", Channel.TELEGRAM)
+    second_view = store.load("telegram:2", Channel.TELEGRAM)
+
+    def begin(c: Conversation) -> Conversation:
+        return c if c.has_answered("m7") else c.begin(_turn(7))
+
+    winner = store.save(first_view, begin)
+    loser = store.save(second_view, begin)
+
+    assert winner is not None
+    assert loser is None
+    assert [t.message_id for t in store.load("telegram:2", Channel.TELEGRAM).turns] == ["m7"]
+
+
+def test_a_stale_writer_reapplies_its_change_instead_of_losing_the_other(aws: Template) -> None:
+    """GIVEN a worker holding an old version WHEN it stores a different turn
+    THEN both turns are kept: the conflict is retried on the fresh copy, not overwritten."""
+    store = _store(aws)
+    stale = store.load("telegram:3", Channel.TELEGRAM)
+    store.save(stale, lambda c: c.begin(_turn(1)))
+
+    store.save(stale, lambda c: c.begin(_turn(2)))
+
+    assert [t.message_id for t in store.load("telegram:3", Channel.TELEGRAM).turns] == ["m1", "m2"]
+
+
+def test_history_is_capped(aws: Template) -> None:
+    store = _store(aws)
+    conversation = store.load("telegram:4", Channel.TELEGRAM)
+    for n in range(Conversation.MAX_TURNS + 5):
+        saved = store.save(conversation, lambda c, n=n: c.begin(_turn(n)))
+        assert saved is not None
+        conversation = saved
+
+    loaded = store.load("telegram:4", Channel.TELEGRAM)
+    assert len(loaded.turns) == Conversation.MAX_TURNS
+    assert loaded.turns[-1].message_id == f"m{Conversation.MAX_TURNS + 4}"
