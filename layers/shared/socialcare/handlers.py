@@ -46,7 +46,7 @@ def webhook_handler(channel: Channel) -> LambdaHandler:
             response = WebhookResponse(409, "already in progress")
             logger.info("webhook redelivered while in progress")
         else:
-            logger.info("webhook accepted", extra={"queued": list(response.queued)})
+            logger.info("webhook accepted", extra={"queued": len(response.queued)})
         return to_event_response(response)
 
     return handler
