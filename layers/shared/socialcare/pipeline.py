@@ -61,7 +61,7 @@ class TurnHandler:
         if begun is None:
             logger.info("already answered", extra={"message_id": message.message_id})
             return TurnResult(None, 0)
-        reply = self.compose(message, language)
+        reply = compose(message, language, self._retriever)
         try:
             parts = self._send(message, reply)
         except Exception:
@@ -81,15 +81,6 @@ class TurnHandler:
         )
         return TurnResult(reply, parts)
 
-    def compose(self, message: InboundMessage, language: str) -> Reply:
-        language = language if language in ANSWER_LANGUAGES else "en"
-        if message.kind is Kind.UNSUPPORTED:
-            return Reply(say("unsupported", language), language, "unsupported")
-        if is_greeting(message.text):
-            return Reply(say("greeting", language), language, "greeting")
-        answer = extractive_reply(message.text, language, self._retriever)
-        return answer or Reply(say("no_answer", language), language, "fallback")
-
     def _send(self, message: InboundMessage, reply: Reply) -> int:
         outbound = self._outbound(message.channel)
         parts = split_text(reply.text, outbound.max_text)
@@ -103,3 +94,14 @@ def _begin(conversation: Conversation, customer: Turn) -> Conversation:
     if conversation.has_answered(customer.message_id):
         return conversation
     return conversation.begin(customer)
+
+
+def compose(message: InboundMessage, language: str, retriever: Retriever) -> Reply:
+    """What the agent answers, in the customer's language when the help centre has it."""
+    language = language if language in ANSWER_LANGUAGES else "en"
+    if message.kind is Kind.UNSUPPORTED:
+        return Reply(say("unsupported", language), language, "unsupported")
+    if is_greeting(message.text):
+        return Reply(say("greeting", language), language, "greeting")
+    answer = extractive_reply(message.text, language, retriever)
+    return answer or Reply(say("no_answer", language), language, "fallback")
