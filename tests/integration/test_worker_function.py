@@ -128,15 +128,28 @@ def test_send_is_retried_after_429_with_retry_after(
 def test_poison_message_fails_alone(
     aws: Template, sandbox: tuple[PlatformSandbox, str], body: str
 ) -> None:
-    """GIVEN a message body no code can read THEN it is reported failed (for the dead-letter
-    queue), the worker does not crash."""
+    """GIVEN a message body no code can read, batched with another customer's question
+    THEN only the poison message is reported failed (for the dead-letter queue), and the other
+    customer is still answered."""
+    platforms, _ = sandbox
     worker = function(aws, "WorkerFunction")
-    event = _batch(_message(7, "hi"))
+    other = InboundMessage(
+        channel=Channel.TELEGRAM,
+        message_id="901:1",
+        conversation_id="telegram:901",
+        sender_id="901",
+        recipient="901",
+        kind=Kind.TEXT,
+        text="hi",
+        sent_at=1_700_000_000,
+    )
+    event = _batch(_message(7, "hi"), other)
     event["Records"][0]["body"] = body
 
     result = worker.invoke(event)
 
     assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-0"}]}
+    assert [s["recipient"] for s in platforms.sent()] == ["901"]
 
 
 def _inject(sandbox_url: str, fault: dict[str, Any]) -> None:

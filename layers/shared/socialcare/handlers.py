@@ -66,7 +66,12 @@ def worker_handler() -> LambdaHandler:
     processor.raise_on_entire_batch_failure = False
 
     def answer(record: SQSRecord) -> None:
-        bootstrap.turn_handler().handle(InboundMessage.from_json(record.body))
+        try:
+            bootstrap.turn_handler().handle(InboundMessage.from_json(record.body))
+        except Exception:
+            # Logged here, then reported as a batch item failure: redelivered, then dead-lettered.
+            logger.exception("message failed", extra={"sqs_message_id": record.message_id})
+            raise
 
     @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -59,7 +59,7 @@ class TurnHandler:
         customer = Turn("customer", message.text, at, message.message_id, language)
         begun = self._store.save(conversation, lambda c: _begin(c, customer))
         if begun is None:
-            logger.info("already answered", extra={"message_id": message.message_id})
+            logger.info("already answered", extra={"message_ref": pseudonym(message.message_id)})
             return TurnResult(None, 0)
         reply = compose(message, language, self._retriever)
         try:
@@ -73,7 +73,8 @@ class TurnHandler:
             "answered",
             extra={
                 "conversation": pseudonym(conversation.id),
-                "message_id": message.message_id,
+                # WhatsApp's message ids embed the customer's phone number: pseudonyms only.
+                "message_ref": pseudonym(message.message_id),
                 "language": language,
                 "source": reply.source,
                 "citations": [c.id for c in reply.citations],
