@@ -69,8 +69,19 @@ class Reply:
 
 
 @dataclass(frozen=True, slots=True)
+class Entity:
+    """A detail the customer gave (an order number, a date, an amount ...), where it stands."""
+
+    type: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Turn:
-    """One stored line of a conversation. Text is redacted before it gets here."""
+    """One stored line of a conversation. Text is redacted before it gets here; a customer's turn
+    carries what the understanding made of it."""
 
     role: str  # "customer" or "agent"
     text: str
@@ -78,6 +89,13 @@ class Turn:
     message_id: str
     language: str = ""
     source: str = ""
+    intent: str = ""
+    confidence: float = 0.0
+    sentiment: str = ""  # negative, neutral, positive
+    sentiment_score: float = 0.0
+    entities: tuple[Entity, ...] = ()
+    toxic: bool = False
+    urgent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
