@@ -31,20 +31,26 @@ TARGETS = {
 
 def register(subparsers: Any) -> None:
     parser = _eval_parser(subparsers).add_parser(
-        "understanding", help="accuracy of language, sentiment, intents, entities, personal data",
+        "understanding",
+        help="accuracy of language, sentiment, intents, entities, personal data",
         description=__doc__,
     )
     data = datasets.DATA
     parser.add_argument("--bitext", type=Path, default=datasets.BITEXT_CSV)
-    parser.add_argument("--all-rows", action="store_true",
-                        help="every Bitext row, not only our held-out part")
+    parser.add_argument(
+        "--all-rows", action="store_true", help="every Bitext row, not only our held-out part"
+    )
     parser.add_argument("--chinese", type=Path, default=data / "intents_zh_eval.jsonl")
     parser.add_argument("--other", type=Path, default=data / "other_eval.jsonl")
     parser.add_argument("--language", type=Path, default=data / "language_eval.jsonl")
     parser.add_argument("--sentiment", type=Path, default=data / "sentiment_eval.jsonl")
     parser.add_argument("--pii", type=Path, default=data / "pii_eval.jsonl")
-    parser.add_argument("--plot", type=Path, default=Path("intent_confusion.png"),
-                        help="where to write the confusion matrix (default: %(default)s)")
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        default=Path("intent_confusion.png"),
+        help="where to write the confusion matrix (default: %(default)s)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--mistakes", action="store_true", help="list what each part got wrong")
     parser.set_defaults(run=run)

@@ -16,16 +16,25 @@ from socialcare.understand.intents import MODEL_FILE, OTHER, IntentModel
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "train-intents", help="train the intent model (English + Chinese + other)",
+        "train-intents",
+        help="train the intent model (English + Chinese + other)",
         description=__doc__,
     )
-    parser.add_argument("--bitext", type=Path, default=datasets.BITEXT_CSV,
-                        help="the Bitext CSV (default: %(default)s)")
+    parser.add_argument(
+        "--bitext",
+        type=Path,
+        default=datasets.BITEXT_CSV,
+        help="the Bitext CSV (default: %(default)s)",
+    )
     parser.add_argument("--out", type=Path, default=MODEL_FILE, help="where to write the model")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--chinese-weight", type=int, default=3,
-                        help="how many times each Chinese utterance counts (there are fewer)")
+    parser.add_argument(
+        "--chinese-weight",
+        type=int,
+        default=3,
+        help="how many times each Chinese utterance counts (there are fewer)",
+    )
     parser.set_defaults(run=run)
 
 

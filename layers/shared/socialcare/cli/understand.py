@@ -14,7 +14,7 @@ from socialcare.understand.understanding import understand
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "understand", help="understand JSON lines {\"text\": ...} from stdin", description=__doc__
+        "understand", help='understand JSON lines {"text": ...} from stdin', description=__doc__
     )
     parser.set_defaults(run=run)
 
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         if not isinstance(item, dict) or "text" not in item:
             failed += 1
-            _write({"error": f"line {number}: expected an object with a \"text\""})
+            _write({"error": f'line {number}: expected an object with a "text"'})
             continue
         names = item.get("names")
         names = [n for n in names if isinstance(n, str)] if isinstance(names, list) else []

@@ -17,8 +17,11 @@ from socialcare.understand.pii import find_personal_data
 from socialcare.understand.text import sanitize
 
 _REFERENCE_KINDS = (
-    ("tracking_number", r"tracking|track(?:ing)? (?:number|no\.?|#)|parcel|package|shipment|"
-     r"waybill|运单|快递单|物流单|快递|物流|包裹"),
+    (
+        "tracking_number",
+        r"tracking|track(?:ing)? (?:number|no\.?|#)|parcel|package|shipment|"
+        r"waybill|运单|快递单|物流单|快递|物流|包裹",
+    ),
     ("invoice_number", r"in?v[a-z]*|b[iu]+l+[a-z]*|receipt|发票|账单|收据"),
     # typos are common: "roder", "oder", "ordedr", "puchase"
     ("order_number", r"[a-z]*o?rd[a-z]*r|oder|roder|pu?r?c?h?ase|订单|单号|订购"),
@@ -37,7 +40,9 @@ _TRACKING = re.compile(
 )
 _CURRENCY_BEFORE = r"(?:[$€£¥￥]|usd|eur|gbp|rmb|cny|us\$)\s?"
 _NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
-_CURRENCY_AFTER = r"\s?(?:dollars?|bucks|euros?|pounds?|yuan|rmb|usd|eur|gbp|元|块钱?|美元|欧元|英镑)"
+_CURRENCY_AFTER = (
+    r"\s?(?:dollars?|bucks|euros?|pounds?|yuan|rmb|usd|eur|gbp|元|块钱?|美元|欧元|英镑)"
+)
 _AMOUNTS = [
     re.compile(rf"(?<![A-Za-z0-9]){_CURRENCY_BEFORE}{_NUMBER}", re.IGNORECASE),
     re.compile(rf"(?<![\d.,]){_NUMBER}{_CURRENCY_AFTER}(?![A-Za-z])", re.IGNORECASE),
@@ -49,8 +54,8 @@ _MONTHS = (
 _DATES = re.compile(
     r"(?<![\d])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2}))(?!\d)"
     r"|(?:\d{4}年)?\d{1,2}月\d{1,2}[日号]"
-    rf"|\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})(?: \d{{4}})?|(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?"
-    r"(?:,? \d{4})?)\b"
+    rf"|\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})(?: \d{{4}})?"
+    rf"|(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?)\b"
     r"|\b(?:today|tomorrow|yesterday|last (?:week|month)|next (?:week|month))\b"
     r"|前天|昨天|今天|明天|后天|上周|下周|上个月|下个月",
     re.IGNORECASE,
@@ -69,11 +74,10 @@ _ACCOUNT = re.compile(
     rf"\b({'|'.join(ACCOUNT_TYPES)})(?=\b|ac)(?=\W*(?:[a-z]+\W+)?(?:ac|ca|pr|pl|mem|sub|us|tier|ver|会员|账))",
     re.IGNORECASE,
 )
-_PLACE = re.compile(
-    rf"\b({'|'.join(sorted(CITIES | COUNTRIES, key=len, reverse=True))})\b"
+_PLACE = re.compile(rf"\b({'|'.join(sorted(CITIES | COUNTRIES, key=len, reverse=True))})\b")
+_PLACE_ZH = re.compile(
+    "|".join(sorted((p for p in CITIES | COUNTRIES if not p.isascii()), key=len, reverse=True))
 )
-_PLACE_ZH = re.compile("|".join(sorted((p for p in CITIES | COUNTRIES if not p.isascii()),
-                                       key=len, reverse=True)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +92,11 @@ def find_entities(text: str) -> list[Entity]:
     by the order of the rules below wins (an order number is not also an amount)."""
     text = sanitize(text)
     found: list[_Found] = []
-    for item in find_personal_data(text):
-        if item.type in ("email", "phone"):
-            found.append(_Found(item.type, item.start, item.end))
+    found += [
+        _Found(p.type, p.start, p.end)
+        for p in find_personal_data(text)
+        if p.type in ("email", "phone")
+    ]
     for kind, pattern in _REFERENCES:
         found += [_Found(kind, m.start(1), m.end(1)) for m in pattern.finditer(text)]
     found += [_Found("tracking_number", m.start(1), m.end(1)) for m in _TRACKING.finditer(text)]

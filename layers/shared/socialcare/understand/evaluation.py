@@ -153,7 +153,9 @@ def confusion_plot(confusion: Counter[tuple[str, str]], labels: Iterable[str], p
     axes.set_yticks(range(len(names)), names, fontsize=8)
     axes.set_xlabel("predicted intent")
     axes.set_ylabel("true intent")
-    axes.set_title("Intent confusion (English held-out + Chinese + out-of-scope), share of each row")
+    axes.set_title(
+        "Intent confusion (English held-out + Chinese + out-of-scope), share of each row"
+    )
     for i, row in enumerate(grid):
         for j, value in enumerate(row):
             if value >= 0.01 and i != j:

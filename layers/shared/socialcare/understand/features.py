@@ -9,6 +9,7 @@ numbers say "a number is here" rather than which one.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from socialcare.understand.text import fold
 
@@ -31,5 +32,5 @@ def features(text: str) -> set[str]:
             for n in (1, 2, 3):
                 out.update(f"h{run[i : i + n]}" for i in range(len(run) - n + 1))
     out.update(f"w{w}" for w in words if w != "|")
-    out.update(f"b{a} {b}" for a, b in zip(words, words[1:], strict=False) if "|" not in (a, b))
+    out.update(f"b{a} {b}" for a, b in pairwise(words) if "|" not in (a, b))
     return out

@@ -39,6 +39,7 @@ class IntentModel:
         labels: list[str],
         vocabulary: list[str],
         weights: array[int],
+        *,
         scales: list[float],
         bias: list[float],
         min_confidence: float,
@@ -104,9 +105,9 @@ class IntentModel:
             header["labels"],
             header["vocabulary"],
             weights,
-            header["scales"],
-            header["bias"],
-            header["min_confidence"],
+            scales=header["scales"],
+            bias=header["bias"],
+            min_confidence=header["min_confidence"],
         )
 
     @classmethod

@@ -61,21 +61,9 @@ _ENGLISH = frozenset(
 def detect_language(text: str, default: str = DEFAULT) -> str:
     """The language of `text`, or `default` when it has no letters (emoji, numbers, nothing)."""
     folded = fold(text if isinstance(text, str) else "")
-    han = kana = hangul = latin = 0
-    others: dict[str, int] = {}
-    for char in folded:
-        if is_han(char):
-            han += 1
-        elif "\u3040" <= char <= "\u30ff":
-            kana += 1
-        elif "\uac00" <= char <= "\ud7af" or "\u1100" <= char <= "\u11ff":
-            hangul += 1
-        elif char.isalpha() and (char.isascii() or "\u00c0" <= char <= "\u024f"):
-            latin += 1
-        elif char.isalpha():
-            for lang, low, high in _SCRIPTS:
-                if low <= char <= high:
-                    others[lang] = others.get(lang, 0) + 1
+    counts = _scripts(folded)
+    han, kana, hangul, latin = (counts.pop(s, 0) for s in ("han", "kana", "hangul", "latin"))
+    others = counts
     if kana:
         return "ja"
     if hangul and hangul >= han:
@@ -88,6 +76,28 @@ def detect_language(text: str, default: str = DEFAULT) -> str:
     if latin:
         return _latin_language(folded)
     return default
+
+
+def _scripts(folded: str) -> dict[str, int]:
+    """Letters per script: han, kana, hangul, latin, and the languages of `_SCRIPTS`."""
+    counts: dict[str, int] = {}
+    for char in folded:
+        if not char.isalpha():
+            continue
+        script = "other"
+        if is_han(char):
+            script = "han"
+        elif "\u3040" <= char <= "\u30ff":
+            script = "kana"
+        elif "\uac00" <= char <= "\ud7af" or "\u1100" <= char <= "\u11ff":
+            script = "hangul"
+        elif char.isascii() or "\u00c0" <= char <= "\u024f":
+            script = "latin"
+        else:
+            script = next((lang for lang, low, high in _SCRIPTS if low <= char <= high), "other")
+        counts[script] = counts.get(script, 0) + 1
+    counts.pop("other", None)
+    return counts
 
 
 def _latin_language(folded: str) -> str:

@@ -32,7 +32,9 @@ class PersonalData:
 _NOT_ALNUM_BEFORE = r"(?<![A-Za-z0-9])"
 _NOT_ALNUM_AFTER = r"(?![A-Za-z0-9])"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
-_IBAN = re.compile(rf"{_NOT_ALNUM_BEFORE}[A-Z]{{2}}\d{{2}}(?: ?[A-Z0-9]{{1,4}}){{3,8}}{_NOT_ALNUM_AFTER}", re.I)
+_IBAN = re.compile(
+    rf"{_NOT_ALNUM_BEFORE}[A-Z]{{2}}\d{{2}}(?: ?[A-Z0-9]{{1,4}}){{3,8}}{_NOT_ALNUM_AFTER}", re.I
+)
 _CN_ID = re.compile(rf"{_NOT_ALNUM_BEFORE}\d{{17}}[\dXx]{_NOT_ALNUM_AFTER}")
 _CARD = re.compile(rf"{_NOT_ALNUM_BEFORE}\d(?:[ -]?\d){{12,18}}{_NOT_ALNUM_AFTER}")
 _SSN = re.compile(rf"{_NOT_ALNUM_BEFORE}(\d{{3}})([- ]?)(\d{{2}})\2(\d{{4}}){_NOT_ALNUM_AFTER}")

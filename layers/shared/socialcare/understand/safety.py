@@ -20,7 +20,8 @@ _URGENT = re.compile(
     r"|着火|起火|冒烟|烧焦|爆炸|触电|漏电|受伤|烫伤|住院|中毒|过敏|危险|紧急"
     # fraud and account takeover
     r"|\b(fraud\w*|scam\w*|stolen|hack(ed|er)?|unauthori[sz]ed|identity theft|phishing|"
-    r"someone (else )?(used|logged|accessed)|charged without|i did(n'?t| not) (make|authori[sz]e))\b"
+    r"someone (else )?(used|logged|accessed)|charged without|"
+    r"i did(n'?t| not) (make|authori[sz]e))\b"
     r"|盗刷|被盗|盗号|诈骗|骗子|被黑|不是我(本人)?(买|下|付|操作)|陌生(登录|扣款)|未经授权"
     # legal threats
     r"|\b(lawyers?|attorney|sue|suing|lawsuit|legal action|court|small claims|chargeback|"

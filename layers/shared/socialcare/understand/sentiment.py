@@ -49,11 +49,13 @@ _EMOJI = {
     "🎉": 2, "👏": 2, "😁": 2, "💯": 2, "🤩": 3,
 }  # fmt: skip
 _NEGATIONS_EN = frozenset(
-    "not no dont don't didnt didn't doesnt doesn't isnt isn't wasnt wasn't cant can't "
+    "not no dont don't didnt didn't doesnt doesn't isnt isn't wasnt wasn't cant can't "  # noqa: SIM905
     "cannot wont won't havent haven't hardly nothing".split()
 )
 _NEGATIONS_ZH = ("不", "没", "别", "未", "无")
-_INTENSIFIERS = frozenset("very so really extremely totally absolutely too super 非常 很 太 超 真 特别".split())
+_INTENSIFIERS = frozenset(
+    "very so really extremely totally absolutely too super 非常 很 太 超 真 特别".split()  # noqa: SIM905
+)
 _COMPLAINT_CUES = re.compile(
     r"\b(again|still|late|delay(ed)?|never|waiting|broke|broken|lost|third time|yet)\b"
     r"|又|还没|一直|延迟|迟迟|坏",
@@ -64,7 +66,9 @@ _PHRASES = (
     (re.compile(r"\bthanks? (you )?for nothing\b"), -4.0),
     (re.compile(r"\bwaste of\b"), -2.0),
 )
-_PRAISE_WORDS = re.compile(r"\b(great|thanks|wonderful|perfect|amazing|fantastic|love)\b|太好了|真棒|谢谢")
+_PRAISE_WORDS = re.compile(
+    r"\b(great|thanks|wonderful|perfect|amazing|fantastic|love)\b|太好了|真棒|谢谢"
+)
 
 _EN_WORDS = {w: v for v, words in _EN.items() for w in words.split()}
 _ZH_WORDS = sorted(
@@ -84,22 +88,14 @@ def sentiment(text: str) -> Sentiment:
     folded = fold(text if isinstance(text, str) else "")
     total = 0.0
     negate = boost = 0
-    for token in _TOKEN.findall(folded):
-        value = 0.0
-        if token in _NEGATIONS_EN:
+    for piece in _TOKEN.findall(folded):
+        if piece in _NEGATIONS_EN:
             negate = 3
             continue
-        if token in _INTENSIFIERS:
+        if piece in _INTENSIFIERS:
             boost = 2
             continue
-        if token.isascii() and token.isalpha():
-            value = _EN_WORDS.get(token, 0)
-        elif "\u4e00" <= token[0] <= "\u9fff":
-            value = _chinese(token)
-        else:
-            value = _EMOJI.get(token, 0)
-            if token == "!" and total < 0:
-                value = -0.5
+        value = _value(piece, total)
         if value:
             if negate:
                 value = -value if value > 0 else -value * 0.5
@@ -118,6 +114,18 @@ def sentiment(text: str) -> Sentiment:
     elif score >= NEUTRAL_BAND:
         label = "positive"
     return Sentiment(label, round(score, 3))
+
+
+def _value(piece: str, total: float) -> float:
+    """What one word, run of Chinese characters, emoji or mark says; an exclamation mark
+    sharpens a complaint already made."""
+    if piece.isascii() and piece.isalpha():
+        return _EN_WORDS.get(piece, 0)
+    if "\u4e00" <= piece[0] <= "\u9fff":
+        return _chinese(piece)
+    if piece == "!" and total < 0:
+        return -0.5
+    return _EMOJI.get(piece, 0)
 
 
 def _chinese(run: str) -> float:

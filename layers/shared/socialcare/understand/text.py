@@ -13,7 +13,9 @@ import unicodedata
 # Lone surrogates (they cannot be encoded) and control characters other than tab and newlines
 # become U+FFFD and a space: one character each, so offsets stay put.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 # The models read at most this much of a message: intents and feelings show in the first lines.
 MODEL_CHARS = 1000

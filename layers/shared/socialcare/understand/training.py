@@ -77,9 +77,7 @@ def train(
     return _quantised(labels, vocabulary, weights, bias, settings.min_confidence)
 
 
-def _sparse(
-    batch: np.ndarray, rows: list[np.ndarray]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _sparse(batch: np.ndarray, rows: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The batch's features as (feature id, sample within batch, value): binary features scaled
     to unit length, as `IntentModel.probabilities` scales them."""
     ids = [rows[i] for i in batch]
@@ -122,7 +120,7 @@ def _quantised(
         labels,
         vocabulary,
         packed,
-        [float(s) for s in scales],
-        [float(b) for b in bias],
-        min_confidence,
+        scales=[float(s) for s in scales],
+        bias=[float(b) for b in bias],
+        min_confidence=min_confidence,
     )

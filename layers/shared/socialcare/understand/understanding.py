@@ -44,7 +44,9 @@ class Understanding:
         }
 
 
-def understand(text: object, names: Iterable[str] = (), default_language: str = DEFAULT) -> Understanding:
+def understand(
+    text: object, names: Iterable[str] = (), default_language: str = DEFAULT
+) -> Understanding:
     """Never raises on what a customer can send: any string (or none) gives a full result.
     Offsets are offsets into `text`; `names` are the customer's names from the platform profile."""
     clean = sanitize(text)
