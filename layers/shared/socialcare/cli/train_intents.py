@@ -39,12 +39,12 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from socialcare.understand.training import TrainingSettings, train
+    from socialcare.understand.training import TrainingSettings, train, with_pleasantries
 
     english = datasets.bitext_part(datasets.bitext(args.bitext), heldout=False)
     chinese = datasets.labelled(datasets.DATA / "intents_zh_train.jsonl")
     other = datasets.labelled(datasets.DATA / "other_train.jsonl", OTHER)
-    examples = english + chinese * args.chinese_weight + other
+    examples = with_pleasantries(english + chinese * args.chinese_weight, 0.15, args.seed) + other
     settings = TrainingSettings(epochs=args.epochs, seed=args.seed)
     print(
         f"training on {len(english)} English, {len(chinese)} Chinese (x{args.chinese_weight}) "

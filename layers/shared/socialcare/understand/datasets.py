@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from socialcare.model import Entity
+
 DATA = Path(__file__).parent / "data"
 # Relative to the repository root (or wherever the command runs): shared/ sits beside the clone.
 BITEXT_CSV = Path("../shared/data/bitext/train.csv")
@@ -20,17 +22,10 @@ HELDOUT_PERCENT = 20
 
 
 @dataclass(frozen=True, slots=True)
-class Span:
-    type: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
 class Example:
     text: str
     intent: str
-    spans: tuple[Span, ...] = ()
+    spans: tuple[Entity, ...] = ()  # Bitext's annotation: its entity type, where it stands
 
 
 def is_heldout(text: str) -> bool:
@@ -46,11 +41,11 @@ def bitext(path: Path = BITEXT_CSV) -> list[Example]:
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             text = row["instruction"]
-            spans: tuple[Span, ...] = ()
+            spans: tuple[Entity, ...] = ()
             if row.get("entity_type") and row.get("start_offset") and row.get("end_offset"):
                 start, end = int(row["start_offset"]), min(int(row["end_offset"]), len(text))
                 if start < end:
-                    spans = (Span(row["entity_type"], start, end),)
+                    spans = (Entity(row["entity_type"], text[start:end], start, end),)
             out.append(Example(text, row["intent"], spans))
     return out
 

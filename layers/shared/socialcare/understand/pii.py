@@ -40,13 +40,13 @@ _CARD = re.compile(rf"{_NOT_ALNUM_BEFORE}\d(?:[ -]?\d){{12,18}}{_NOT_ALNUM_AFTER
 _SSN = re.compile(rf"{_NOT_ALNUM_BEFORE}(\d{{3}})([- ]?)(\d{{2}})\2(\d{{4}}){_NOT_ALNUM_AFTER}")
 _PHONE = re.compile(
     rf"{_NOT_ALNUM_BEFORE}(?:"
-    r"(?:\+|00)\d{1,3}[\s.-]?(?:\(?\d{1,4}\)?[\s.-]?){1,5}\d{2,4}"  # +44 20 7946 0958, 0049 ...
+    r"(?:\+|00(?=[1-9]))\d{1,3}[\s.-]?(?:\(?\d{1,4}\)?[\s.-]?){1,5}\d{2,4}"  # +44 20 ..., 0049 ...
     r"|\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}"  # (555) 123-4567, 555.123.4567
     r"|1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}"  # Chinese mobile: 138 1234 5678
     r"|0\d{2,3}-\d{7,8}"  # Chinese landline: 010-12345678
     rf"){_NOT_ALNUM_AFTER}"
 )
-_IPV4 = re.compile(rf"{_NOT_ALNUM_BEFORE}\d{{1,3}}(?:\.\d{{1,3}}){{3}}(?![\d.]*\d)")
+_IPV4 = re.compile(r"(?<![A-Za-z0-9.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.]*\d)")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
 # A number that follows one of these words (within a few characters) is an order, parcel or

@@ -15,7 +15,7 @@ import numpy as np
 
 from socialcare.understand.datasets import Example
 from socialcare.understand.features import features
-from socialcare.understand.intents import IntentModel
+from socialcare.understand.intents import OTHER, IntentModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +25,29 @@ class TrainingSettings:
     learning_rate: float = 0.05
     l2: float = 1e-5
     min_count: int = 2  # features seen fewer times are left out of the model
-    min_confidence: float = 0.5  # below this, the model answers `other`
+    min_confidence: float = 0.3  # below this, the model answers `other`
     seed: int = 13
 
 
 Progress = Callable[[int, int, float], None]  # epoch, epochs, mean loss
+
+# Real messages open and close with pleasantries; without these the model would learn that "hi"
+# means `other` and send "hi, where is my order?" there.
+_OPENINGS = ("hi, ", "hello ", "hey ", "good morning, ", "你好,", "您好,", "在吗?", "亲,", "hi ")
+_CLOSINGS = (" thanks", " thank you!", " please", " 谢谢", "，谢谢", " 急", "?")
+
+
+def with_pleasantries(examples: Sequence[Example], share: float, seed: int) -> list[Example]:
+    """`examples` plus, for a seeded `share` of the in-scope ones, a copy wrapped in a greeting
+    or a thank-you."""
+    rng = np.random.default_rng(seed)
+    extra = []
+    for example in examples:
+        if example.intent != OTHER and rng.random() < share:
+            opening = _OPENINGS[rng.integers(len(_OPENINGS))] if rng.random() < 0.7 else ""
+            closing = _CLOSINGS[rng.integers(len(_CLOSINGS))] if not opening else ""
+            extra.append(Example(f"{opening}{example.text}{closing}", example.intent))
+    return [*examples, *extra]
 
 
 def train(
