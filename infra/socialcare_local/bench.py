@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from socialcare_local import bench_understanding
 from socialcare_local.cfn_template import ROOT, Template
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -223,6 +224,8 @@ TARGETS = {  # figure -> (limit, what the issue asks)
     "cold_import_WebhookTelegramFunction": (300.0, "≤ 300 ms"),
     "cold_import_WebhookWhatsAppFunction": (300.0, "≤ 300 ms"),
     "post_to_reply_local_stack": (1000.0, "median ≤ 1 s"),
+    "understanding_per_message": (5.0, "median ≤ 5 ms"),
+    "understanding_load_fresh_process": (1000.0, "≤ 1 s"),
 }
 
 
@@ -238,6 +241,9 @@ def table(results: dict[str, Any]) -> str:
                 f"| {name} | {value['median_ms']:.3f} ms | {value['p95_ms']:.3f} ms | {mark} |"
             )
     for name, value in results.items():
+        if name.endswith("_resident_mb"):
+            mark = f"≤ 300 MB {'✅' if value <= 300 else '❌'}" if name.startswith("under") else ""
+            rows.append(f"| {name} | {value} MB | | {mark} |")
         if name.startswith("package_"):
             rows.append(f"| {name} | {value} MB | | ≤ 50 MB {'✅' if value <= 50 else '❌'} |")
     return "\n".join(rows)
@@ -288,6 +294,7 @@ def main() -> int:
         print("worker turns ...", file=sys.stderr, flush=True)
         bench_worker(results)
         bench_moto_baseline(results, template)
+        bench_understanding.run(results)
     finally:
         moto.stop()
         bootstrap.reset()

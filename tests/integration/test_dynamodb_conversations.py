@@ -6,7 +6,7 @@ import time
 
 import boto3
 
-from socialcare.model import Channel, Conversation, Turn
+from socialcare.model import Channel, Conversation, Entity, Turn
 from socialcare.store.dynamodb_conversations import DynamoDBConversations
 from socialcare_local.cfn_template import Template
 
@@ -78,3 +78,26 @@ def test_history_is_capped(aws: Template) -> None:
     loaded = store.load("telegram:4", Channel.TELEGRAM)
     assert len(loaded.turns) == Conversation.MAX_TURNS
     assert loaded.turns[-1].message_id == f"m{Conversation.MAX_TURNS + 4}"
+
+
+def test_what_was_understood_is_stored_with_the_turn(aws: Template) -> None:
+    """GIVEN a customer turn with its intent, sentiment, entities and flags WHEN stored and loaded
+    THEN all of it comes back as it was."""
+    store = _store(aws)
+    turn = Turn(
+        "customer",
+        "order 3707955617 is late again, call [PHONE]",
+        1.0,
+        "m1",
+        "en",
+        intent="track_order",
+        confidence=0.8731,
+        sentiment="negative",
+        sentiment_score=-0.62,
+        entities=(Entity("order_number", "3707955617", 6, 16),),
+        toxic=False,
+        urgent=True,
+    )
+    store.save(store.load("telegram:5", Channel.TELEGRAM), lambda c: c.begin(turn))
+
+    assert store.load("telegram:5", Channel.TELEGRAM).turns == (turn,)

@@ -48,6 +48,8 @@ def test_sam_build_packages_every_function_without_torch(tmp_path: Path) -> None
         assert _size(tmp_path / logical_id) + layer < MAX_UNZIPPED, logical_id
     assert not list(tmp_path.rglob("torch"))
     assert (tmp_path / "SharedLayer/python/socialcare/knowledge/helpcentre/zh").is_dir()
+    # the worker understands messages with the trained intent model the layer ships
+    assert (tmp_path / "SharedLayer/python/socialcare/understand/data/intent_model.bin").is_file()
 
 
 def _size(folder: Path) -> int:

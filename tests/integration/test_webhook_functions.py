@@ -57,7 +57,9 @@ def test_genuine_meta_signed_delivery_is_queued(
 
     assert response["statusCode"] == 200
     (message,) = queued(sqs, template.physical["InboundQueue"]["Ref"])
-    assert message["text"] == "Hey there! I am using PyWa."
+    # The sender's profile name is "PyWa Tests": queued with the name hidden, and without it.
+    assert message["text"] == "Hey there! I am using [NAME]."
+    assert message["sender_name"] == ""
     assert message["conversation_id"] == "whatsapp:277321005464405:972544401243"
 
 

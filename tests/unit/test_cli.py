@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 SOCIALCARE = Path(sys.executable).with_name("socialcare")
+ROOT = Path(__file__).resolve().parents[2]  # the Bitext CSV is at ../shared/ from here
 
 
 def test_answer_prints_the_reply_the_agent_would_send() -> None:
@@ -30,3 +31,81 @@ def test_unknown_command_fails_with_usage() -> None:
 
     assert result.returncode == 2
     assert "answer" in result.stderr
+
+
+def test_understand_reads_and_writes_json_lines() -> None:
+    """GIVEN JSON lines on stdin (one with the customer's profile name, one not JSON) WHEN
+    `socialcare understand` runs THEN each line gets one JSON object, personal data redacted, and
+    the bad line an error (with a failing exit status) without stopping the others."""
+    lines = [
+        {"text": "Hi, Ada Lovelace here, where is order 3707955617?", "names": ["Ada Lovelace"]},
+        {"text": "我的快递到哪了?手机13812345678"},
+    ]
+    stdin = "\n".join([json.dumps(lines[0]), "not json", json.dumps(lines[1], ensure_ascii=False)])
+    result = subprocess.run(
+        [str(SOCIALCARE), "understand"], input=stdin, capture_output=True, text=True, check=False
+    )
+
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 1
+    assert len(out) == 3
+    assert out[0]["redacted"] == "Hi, [NAME] here, where is order 3707955617?"
+    assert out[0]["intent"]["name"] == "track_order"
+    assert out[0]["entities"] == [
+        {"type": "order_number", "value": "3707955617", "start": 38, "end": 48}
+    ]
+    assert "error" in out[1]
+    assert out[2]["language"] == "zh"
+    assert out[2]["redacted"] == "我的快递到哪了?手机[PHONE]"
+    assert out[2]["pii"] == [{"type": "phone", "start": 10, "end": 21}]
+
+
+def test_eval_understanding_prints_every_part_and_plots_intents(tmp_path: Path) -> None:
+    """GIVEN the shipped evaluation sets and our held-out Bitext part WHEN `socialcare eval
+    understanding` runs THEN it prints a figure per part, each meeting the issue's target, and
+    writes the intent confusion matrix as a PNG."""
+    plot = tmp_path / "confusion.png"
+    figures = tmp_path / "figures.json"
+    result = subprocess.run(
+        [str(SOCIALCARE), "eval", "understanding", "--plot", str(plot), "--json", str(figures)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+
+    assert "intent_chinese" in result.stdout
+    assert "❌" not in result.stdout
+    assert plot.read_bytes().startswith(b"\x89PNG")
+    values = {k: v["value"] for k, v in json.loads(figures.read_text()).items()}
+    assert values["intent_english_bitext"] >= 0.99
+    assert values["intent_chinese"] >= 0.90
+    assert values["intent_out_of_scope"] >= 0.90
+    assert values["entities_f1_bitext"] >= 0.90
+    assert values["pii_recall"] == 1.0
+    assert values["pii_false_positives_on_references"] == 0
+    assert values["language_short_messages"] >= 0.98
+    assert values["sentiment_agreement"] >= 0.85
+
+
+def test_train_intents_is_reproducible(tmp_path: Path) -> None:
+    """GIVEN the same data and seed WHEN `socialcare train-intents` runs twice THEN it shows its
+    progress and writes byte-identical models that tell intents apart."""
+    from socialcare.understand.intents import IntentModel
+
+    outputs = []
+    for name in ("a.bin", "b.bin"):
+        run = subprocess.run(
+            [str(SOCIALCARE), "train-intents", "--epochs", "3", "--out", str(tmp_path / name)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        assert "epoch   3/3" in run.stderr
+        outputs.append((tmp_path / name).read_bytes())
+
+    assert outputs[0] == outputs[1]
+    model = IntentModel.from_bytes(outputs[0])
+    assert model.classify("I want to cancel my order").name == "cancel_order"
+    assert model.classify("我想取消订单").name == "cancel_order"

@@ -237,3 +237,35 @@ def test_conversations_are_kept_apart(
         ("2", say("greeting", "zh")),
     ]
     assert len(store.history("telegram:1")) == len(store.history("telegram:2")) == 2
+
+
+def test_the_customer_turn_carries_what_was_understood(
+    handler: TurnHandler, store: FakeConversationStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """GIVEN an angry customer asking about order 3707955617 WHEN handled THEN the stored turn
+    keeps the intent, sentiment and order number, and the log line names the intent and feeling
+    without the customer's words."""
+    caplog.set_level("INFO")
+    handler.handle(_message("where is my order 3707955617? this is terrible 😡"))
+
+    customer = store.history("telegram:99")[0]
+    assert customer.intent == "track_order"
+    assert 0 < customer.confidence <= 1
+    assert customer.sentiment == "negative"
+    assert customer.sentiment_score < 0
+    assert [(e.type, e.value) for e in customer.entities] == [("order_number", "3707955617")]
+    assert customer.toxic is False
+    assert customer.urgent is False
+    answered = next(r for r in caplog.records if r.getMessage() == "answered")
+    assert (answered.intent, answered.sentiment) == ("track_order", "negative")  # type: ignore[attr-defined]
+    assert "3707955617" not in str(answered.__dict__)
+    assert "terrible" not in str(answered.__dict__)
+
+
+def test_fraud_report_is_marked_urgent(handler: TurnHandler, store: FakeConversationStore) -> None:
+    """GIVEN a Chinese customer reporting their card was used by someone else WHEN handled THEN
+    the turn is stored as urgent and in Chinese."""
+    handler.handle(_message("我的银行卡被盗刷了,不是我本人买的"))
+    customer = store.history("telegram:99")[0]
+    assert customer.urgent is True
+    assert customer.language == "zh"

@@ -296,3 +296,10 @@ def test_callback_without_any_chat_or_user_id_is_refused(inbound: TelegramInboun
     body = _update(callback_query={"id": "q", "from": {}, "data": "hello"})
     with pytest.raises(MalformedPayload):
         inbound.parse(body)
+
+
+def test_the_profile_name_comes_along_for_redaction(inbound: TelegramInbound, events: Path) -> None:
+    """GIVEN a real update whose sender has a first and last name WHEN parsed THEN the name comes
+    along, so that ingress can hide it where the customer writes it."""
+    [message] = inbound.parse(_raw(events, "message_text.json"))
+    assert message.sender_name == "Test Firstname Test Lastname"

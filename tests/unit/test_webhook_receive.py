@@ -113,7 +113,9 @@ def test_forged_whatsapp_delivery_enqueues_nothing(events: Path) -> None:
     assert queue == []
     genuine = WebhookRequest("POST", {SIGNATURE_HEADER: meta["signature_header"]}, {}, body)
     assert receive(genuine, channel, queue.append).status == 200
-    assert [m.text for m in queue] == ["Hey there! I am using PyWa."]
+    # The sender's WhatsApp profile is "PyWa Tests": the name is personal data, hidden at ingress.
+    assert [m.text for m in queue] == ["Hey there! I am using [NAME]."]
+    assert [m.sender_name for m in queue] == [""]
 
 
 def test_oversized_body_is_refused_before_verification() -> None:

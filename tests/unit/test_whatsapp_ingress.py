@@ -502,3 +502,11 @@ def test_infinite_timestamps_are_ignored_not_fatal(inbound: WhatsAppInbound, sta
     )
     (message,) = inbound.parse(body)
     assert message.sent_at == 0
+
+
+def test_the_profile_name_comes_along_for_redaction(events: Path) -> None:
+    """GIVEN a real text delivery with the sender's contact profile WHEN parsed THEN the profile
+    name comes with the message, so that ingress can hide it where the customer writes it."""
+    channel = WhatsAppInbound(app_secret="s", verify_token=VERIFY_TOKEN)
+    [message] = channel.parse(_raw(events, "text.json"))
+    assert message.sender_name == "Test Name"

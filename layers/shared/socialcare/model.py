@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -35,9 +35,13 @@ class InboundMessage:
     sent_at: int = 0  # epoch seconds, from the platform
     account_id: str = ""  # the brand's account on the platform (WhatsApp phone_number_id)
     platform_type: str = ""  # the platform's own name for the message type, for logs
+    sender_name: str = ""  # the customer's name on their profile; only until redaction
 
-    def redacted(self, redact: Callable[[str], str]) -> InboundMessage:
-        return replace(self, text=redact(self.text))
+    def redacted(self, redact: Callable[[str, Iterable[str]], str]) -> InboundMessage:
+        """With personal data in the text replaced by placeholders (the profile's name too), and
+        the name itself dropped: neither reaches the queue, the tables or the logs."""
+        names = (self.sender_name, *self.sender_name.split()) if self.sender_name else ()
+        return replace(self, text=redact(self.text, names), sender_name="")
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
@@ -69,8 +73,19 @@ class Reply:
 
 
 @dataclass(frozen=True, slots=True)
+class Entity:
+    """A detail the customer gave (an order number, a date, an amount ...), where it stands."""
+
+    type: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Turn:
-    """One stored line of a conversation. Text is redacted before it gets here."""
+    """One stored line of a conversation. Text is redacted before it gets here; a customer's turn
+    carries what the understanding made of it."""
 
     role: str  # "customer" or "agent"
     text: str
@@ -78,6 +93,13 @@ class Turn:
     message_id: str
     language: str = ""
     source: str = ""
+    intent: str = ""
+    confidence: float = 0.0
+    sentiment: str = ""  # negative, neutral, positive
+    sentiment_score: float = 0.0
+    entities: tuple[Entity, ...] = ()
+    toxic: bool = False
+    urgent: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,8 @@ from socialcare.dialogue.messages import is_greeting, say
 from socialcare.generate.extractive import extractive_reply
 from socialcare.knowledge.port import Retriever
 from socialcare.model import Channel, Conversation, InboundMessage, Kind, Reply, Turn
-from socialcare.understand.language import detect_language
 from socialcare.understand.pii import pseudonym
+from socialcare.understand.understanding import Understanding, understand
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +54,10 @@ class TurnHandler:
 
     def handle(self, message: InboundMessage) -> TurnResult:
         conversation = self._store.load(message.conversation_id, message.channel)
-        language = detect_language(message.text, default=conversation.language or "en")
+        understood = understand(message.text, default_language=conversation.language or "en")
+        language = understood.language
         at = float(message.sent_at) or self._clock()
-        customer = Turn("customer", message.text, at, message.message_id, language)
+        customer = _customer_turn(message, understood, at)
         begun = self._store.save(conversation, lambda c: _begin(c, customer))
         if begun is None:
             logger.info("already answered", extra={"message_ref": pseudonym(message.message_id)})
@@ -76,6 +77,10 @@ class TurnHandler:
                 # WhatsApp's message ids embed the customer's phone number: pseudonyms only.
                 "message_ref": pseudonym(message.message_id),
                 "language": language,
+                "intent": understood.intent.name,
+                "sentiment": understood.sentiment.label,
+                "toxic": understood.toxic,
+                "urgent": understood.urgent,
                 "source": reply.source,
                 "citations": [c.id for c in reply.citations],
             },
@@ -88,6 +93,23 @@ class TurnHandler:
         for part in parts:
             outbound.send_text(message, part)
         return len(parts)
+
+
+def _customer_turn(message: InboundMessage, understood: Understanding, at: float) -> Turn:
+    return Turn(
+        "customer",
+        message.text,
+        at,
+        message.message_id,
+        understood.language,
+        intent=understood.intent.name,
+        confidence=understood.intent.confidence,
+        sentiment=understood.sentiment.label,
+        sentiment_score=understood.sentiment.score,
+        entities=understood.entities,
+        toxic=understood.toxic,
+        urgent=understood.urgent,
+    )
 
 
 def _begin(conversation: Conversation, customer: Turn) -> Conversation:

@@ -66,6 +66,7 @@ def _from_message(message: dict[str, Any], *, edited: bool) -> list[InboundMessa
             text=text if isinstance(text, str) else "",
             sent_at=as_int(message.get("date")),
             platform_type=platform_type,
+            sender_name=_full_name(sender),
         )
     ]
 
@@ -89,6 +90,12 @@ def _from_callback(query: dict[str, Any]) -> list[InboundMessage]:
             platform_type="callback_query",
         )
     ]
+
+
+def _full_name(sender: dict[str, Any]) -> str:
+    """The sender's profile name, so that ingress can hide it where the customer writes it."""
+    parts = (sender.get("first_name"), sender.get("last_name"))
+    return " ".join(p for p in parts if isinstance(p, str) and p.strip())
 
 
 _CONTENT_KEYS = (

@@ -62,6 +62,11 @@ class WhatsAppInbound:
 def _messages_of(value: dict[str, Any]) -> list[InboundMessage]:
     """The customer messages of one change; statuses (sent, delivered, read) carry none."""
     account_id = str(as_dict(value.get("metadata")).get("phone_number_id", ""))
+    names = {
+        str(c.get("wa_id")): as_text(as_dict(c.get("profile")).get("name"))
+        for c in _list(value.get("contacts"))
+        if isinstance(c, dict)
+    }
     out = []
     for raw in _list(value.get("messages")):
         if not isinstance(raw, dict):
@@ -81,6 +86,7 @@ def _messages_of(value: dict[str, Any]) -> list[InboundMessage]:
                 sent_at=as_int(raw.get("timestamp")),
                 account_id=account_id,
                 platform_type=message_type,
+                sender_name=names.get(sender, ""),
             )
         )
     return out

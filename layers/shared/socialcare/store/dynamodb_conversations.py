@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.exceptions import ClientError
 
-from socialcare.model import Channel, Conversation, Turn
+from socialcare.model import Channel, Conversation, Entity, Turn
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -101,6 +101,25 @@ def _turn_item(turn: Turn) -> dict[str, Any]:
         "message_id": {"S": turn.message_id},
         "language": {"S": turn.language},
         "source": {"S": turn.source},
+        "intent": {"S": turn.intent},
+        "confidence": {"N": repr(turn.confidence)},
+        "sentiment": {"S": turn.sentiment},
+        "sentiment_score": {"N": repr(turn.sentiment_score)},
+        "entities": {
+            "L": [
+                {
+                    "M": {
+                        "type": {"S": e.type},
+                        "value": {"S": e.value},
+                        "start": {"N": str(e.start)},
+                        "end": {"N": str(e.end)},
+                    }
+                }
+                for e in turn.entities
+            ]
+        },
+        "toxic": {"BOOL": turn.toxic},
+        "urgent": {"BOOL": turn.urgent},
     }
 
 
@@ -112,4 +131,20 @@ def _turn(item: dict[str, Any]) -> Turn:
         message_id=item["message_id"]["S"],
         language=item["language"]["S"],
         source=item["source"]["S"],
+        # Turns stored before the understanding came have none of what follows.
+        intent=item.get("intent", {}).get("S", ""),
+        confidence=float(item.get("confidence", {}).get("N", "0")),
+        sentiment=item.get("sentiment", {}).get("S", ""),
+        sentiment_score=float(item.get("sentiment_score", {}).get("N", "0")),
+        entities=tuple(
+            Entity(
+                e["M"]["type"]["S"],
+                e["M"]["value"]["S"],
+                int(e["M"]["start"]["N"]),
+                int(e["M"]["end"]["N"]),
+            )
+            for e in item.get("entities", {}).get("L", [])
+        ),
+        toxic=item.get("toxic", {}).get("BOOL", False),
+        urgent=item.get("urgent", {}).get("BOOL", False),
     )
