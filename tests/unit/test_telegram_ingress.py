@@ -110,10 +110,11 @@ def test_every_sample_file_is_covered(events: Path) -> None:
 def test_text_messages_become_one_text_message(
     inbound: TelegramInbound, events: Path, name: str, text: str
 ) -> None:
-    """GIVEN a customer's text WHEN it is parsed THEN the agent gets that text, for that chat."""
+    """GIVEN a customer's text WHEN it is parsed THEN the agent gets that text, for that chat;
+    /start is the customer starting the bot, to be greeted."""
     [message] = inbound.parse(_raw(events, name))
     assert message.channel is Channel.TELEGRAM
-    assert message.kind is Kind.TEXT
+    assert message.kind is (Kind.FOLLOW if text == "/start" else Kind.TEXT)
     assert message.text == text
     assert message.conversation_id == f"telegram:{CHAT_ID}"
     assert message.recipient == str(CHAT_ID)
