@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from socialcare.apigw import request_from_event, to_event_response
-from socialcare.channels.telegram import SECRET_HEADER, TelegramInbound
 from socialcare.channels.meta_webhooks import SIGNATURE_HEADER
+from socialcare.channels.telegram import SECRET_HEADER, TelegramInbound
 from socialcare.channels.whatsapp import WhatsAppInbound
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.webhook import (

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from socialcare.channels.signatures import hmac_sha256_hex
 from socialcare.channels.meta_webhooks import SIGNATURE_HEADER
+from socialcare.channels.signatures import hmac_sha256_hex
 from socialcare.channels.whatsapp import WhatsAppInbound
 from socialcare.model import Attachment, Channel, Kind, Location, TextPart
 from socialcare.webhook import (
