@@ -124,7 +124,8 @@ def test_verify_button_delivery_has_no_events() -> None:
         b"[]",
         b'{"destination": "U1"}',
         b'{"events": 3}',
-        b'{"events": [{"type": "message", "source": {"userId": "U"}, "message": {"type": "text"}}]}',
+        b'{"events": [{"type": "message", "source": {"userId": "U"}, '
+        b'"message": {"type": "text"}}]}',
     ],
     ids=["array", "no-events", "events-not-list", "message-without-id"],
 )

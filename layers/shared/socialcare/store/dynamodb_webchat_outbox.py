@@ -39,10 +39,18 @@ class DynamoDBWebchatOutbox:
             )
 
     def since(self, session_id: str, cursor: str) -> list[dict[str, Any]]:
-        condition: dict[str, Any] = {
-            "KeyConditionExpression": "pk = :pk AND sk > :after",
-            "ExpressionAttributeValues": {":pk": {"S": session_id}, ":after": {"S": cursor}},
-        }
+        # DynamoDB takes no empty key value: no cursor means the session's replies from the start.
+        condition: dict[str, Any] = (
+            {
+                "KeyConditionExpression": "pk = :pk AND sk > :after",
+                "ExpressionAttributeValues": {":pk": {"S": session_id}, ":after": {"S": cursor}},
+            }
+            if cursor
+            else {
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": session_id}},
+            }
+        )
         items = self._client.query(
             TableName=self._table, ConsistentRead=True, Limit=MAX_PER_READ, **condition
         )["Items"]
