@@ -26,7 +26,7 @@ from socialcare_local.traffic import (
     wechat_text,
     x_headers,
 )
-from tests.integration.channels import CASES, ChannelCase
+from tests.channel_cases import CASES, ChannelCase
 from tests.integration.functions import call_webhook, function, queued
 
 

@@ -21,7 +21,7 @@ from socialcare_local.traffic import (
     meta_comment,
     x_mention,
 )
-from tests.integration.channels import CASES, ChannelCase
+from tests.channel_cases import CASES, ChannelCase
 from tests.integration.functions import call_webhook, function
 
 DELIVERY_TIME = "how long does delivery take?"
@@ -146,7 +146,7 @@ def test_wechat_keeps_its_access_token_between_replies(
     second = _parsed("wechat", wechat.deliver(["如何取消订单"]))
     _answer(aws, *first, *second)
     replies = platforms.sent()
-    assert [r["recipient"] for r in replies] == ["oLumenCustomer0001"] * 2
+    assert [r["recipient"] for r in replies] == ["oLumenCustomer004242"] * 2
     assert "取消" in replies[1]["text"]
 
 

@@ -1,5 +1,5 @@
 """Signed deliveries of N customer messages for every webhook channel, and how to forge them:
-the cases the channel tests run for each platform."""
+the cases the integration and end-to-end tests run for each platform."""
 
 from __future__ import annotations
 
@@ -23,9 +23,13 @@ from socialcare_local.traffic import (
 class ChannelCase:
     channel: str
     function: str  # the template's logical id
-    deliver: Callable[[list[str]], Delivery]  # one delivery carrying these customer texts
+    deliver_as: Callable[[int, list[str]], Delivery]  # customer number n writes these texts
     auth_header: str  # the header that proves the platform sent it ("" : in the query string)
     batches: bool = True  # whether the platform puts several messages into one delivery
+
+    def deliver(self, texts: list[str], customer: int = 4242) -> Delivery:
+        """One delivery carrying these customer texts (one per message, where it batches)."""
+        return self.deliver_as(customer, texts)
 
     def forged(self, delivery: Delivery) -> Delivery:
         if not self.auth_header:  # WeChat: a signature for another body and token
@@ -44,48 +48,46 @@ CASES = [
     ChannelCase(
         "telegram",
         "WebhookTelegramFunction",
-        lambda texts: telegram_update(4242, {"text": texts[0]}),
+        lambda n, texts: telegram_update(n, {"text": texts[0]}),
         "X-Telegram-Bot-Api-Secret-Token",
         batches=False,
     ),
     ChannelCase(
         "whatsapp",
         "WebhookWhatsAppFunction",
-        lambda texts: whatsapp_delivery("4915100000001", [whatsapp_text(t) for t in texts]),
+        lambda n, texts: whatsapp_delivery(f"49151{n:08d}", [whatsapp_text(t) for t in texts]),
         "X-Hub-Signature-256",
     ),
     ChannelCase(
         "messenger",
         "WebhookMessengerFunction",
-        lambda texts: meta_messages("messenger", "6789012345678901", [{"text": t} for t in texts]),
+        lambda n, texts: meta_messages("messenger", f"67{n:014d}", [{"text": t} for t in texts]),
         "X-Hub-Signature-256",
     ),
     ChannelCase(
         "instagram",
         "WebhookInstagramFunction",
-        lambda texts: meta_messages("instagram", "1254459154682919", [{"text": t} for t in texts]),
+        lambda n, texts: meta_messages("instagram", f"12{n:014d}", [{"text": t} for t in texts]),
         "X-Hub-Signature-256",
     ),
     ChannelCase(
         "x",
         "WebhookXFunction",
-        lambda texts: x_direct_message("1205290247124217856", texts[0]),
+        lambda n, texts: x_direct_message(f"120529{n:013d}", texts[0]),
         "x-twitter-webhooks-signature",
         batches=False,
     ),
     ChannelCase(
         "wechat",
         "WebhookWeChatFunction",
-        lambda texts: wechat_text("oLumenCustomer0001", texts[0]),
+        lambda n, texts: wechat_text(f"oLumenCustomer{n:06d}", texts[0]),
         "",
         batches=False,
     ),
     ChannelCase(
         "line",
         "WebhookLineFunction",
-        lambda texts: line_events(
-            "U206d25c2ea6bd87c17655609a1c37cb8", [line_text(t) for t in texts]
-        ),
+        lambda n, texts: line_events(f"U{n:032x}", [line_text(t) for t in texts]),
         "X-Line-Signature",
     ),
 ]
