@@ -220,7 +220,12 @@ def x_mention(user: str, text: str) -> Delivery:
 
 
 def wechat_message(
-    openid: str, fields: str, texts: tuple[str, ...] = (), *, token: str | None = None
+    openid: str,
+    fields: str,
+    texts: tuple[str, ...] = (),
+    *,
+    token: str | None = None,
+    aes_key: str | None = None,
 ) -> Delivery:
     """A WeChat XML message (`fields`: its type's elements), signed as WeChat signs it, and
     encrypted when WECHAT_ENCODING_AES_KEY is set (safe mode)."""
@@ -233,7 +238,7 @@ def wechat_message(
     secret_token = credential("WECHAT_TOKEN") if token is None else token
     query = {"signature": signature(secret_token, timestamp, nonce), "timestamp": timestamp}
     query |= {"nonce": nonce, "openid": openid}
-    aes_key = credential("WECHAT_ENCODING_AES_KEY")
+    aes_key = credential("WECHAT_ENCODING_AES_KEY") if aes_key is None else aes_key
     if aes_key:
         crypto = WeChatCrypto(aes_key, credential("WECHAT_APP_ID"))
         encrypted = crypto.encrypt(xml, os.urandom(16))
@@ -249,12 +254,12 @@ def wechat_message(
     return Delivery("wechat", path, xml, {"Content-Type": "text/xml"}, openid, texts)
 
 
-def wechat_text(openid: str, text: str) -> Delivery:
+def wechat_text(openid: str, text: str, aes_key: str | None = None) -> Delivery:
     fields = (
         f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{escape(text)}]]></Content>"
         f"<MsgId>{next(_ids)}</MsgId>"
     )
-    return wechat_message(openid, fields, (text,))
+    return wechat_message(openid, fields, (text,), aes_key=aes_key)
 
 
 def line_headers(raw: bytes, channel_secret: str | None = None) -> dict[str, str]:
