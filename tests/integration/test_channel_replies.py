@@ -22,7 +22,7 @@ from socialcare_local.traffic import (
     x_mention,
 )
 from tests.channel_cases import CASES, ChannelCase
-from tests.integration.functions import call_webhook, function
+from tests.integration.functions import call_webhook, function, sqs_batch
 
 DELIVERY_TIME = "how long does delivery take?"
 
@@ -32,21 +32,7 @@ def _parsed(channel: str, delivery: Delivery) -> list[InboundMessage]:
 
 
 def _answer(template: Template, *messages: InboundMessage) -> dict[str, Any]:
-    records = [
-        {
-            "messageId": f"sqs-{i}",
-            "receiptHandle": f"rh-{i}",
-            "body": m.to_json(),
-            "attributes": {"MessageGroupId": m.conversation_id, "ApproximateReceiveCount": "1"},
-            "messageAttributes": {},
-            "md5OfBody": "",
-            "eventSource": "aws:sqs",
-            "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:socialcare-local-inbound.fifo",
-            "awsRegion": "us-east-1",
-        }
-        for i, m in enumerate(messages)
-    ]
-    result: dict[str, Any] = function(template, "WorkerFunction").invoke({"Records": records})
+    result: dict[str, Any] = function(template, "WorkerFunction").invoke(sqs_batch(*messages))
     return result
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from socialcare.channels.meta_webhooks import subscription_handshake, verify_signature
+from socialcare.channels.meta_webhooks import MetaWebhook
 from socialcare.channels.outbound import Audience, Outgoing
 from socialcare.channels.outbound_http import PlatformHttp
 from socialcare.channels.payload import as_dict, as_int, as_text, field, json_object
@@ -24,7 +24,7 @@ from socialcare.model import (
     TextPart,
     Visibility,
 )
-from socialcare.webhook import MalformedPayload, WebhookRequest, WebhookResponse
+from socialcare.webhook import MalformedPayload
 
 # The delivery's "object" for each channel, and the change field that carries public comments.
 _OBJECT = {Channel.MESSENGER: "page", Channel.INSTAGRAM: "instagram"}
@@ -33,19 +33,10 @@ _COMMENT_FIELD = {Channel.MESSENGER: "feed", Channel.INSTAGRAM: "comments"}
 _COMMENT_REPLY_EDGE = {Channel.MESSENGER: "comments", Channel.INSTAGRAM: "replies"}
 
 
-class MetaMessagingInbound:
-    acknowledgement = "ok"
-
+class MetaMessagingInbound(MetaWebhook):
     def __init__(self, channel: Channel, app_secret: str, verify_token: str) -> None:
+        super().__init__(app_secret, verify_token)
         self._channel = channel
-        self._app_secret = app_secret
-        self._verify_token = verify_token
-
-    def verify(self, request: WebhookRequest) -> None:
-        verify_signature(self._app_secret, request)
-
-    def handshake(self, request: WebhookRequest) -> WebhookResponse:
-        return subscription_handshake(self._verify_token, request)
 
     def parse(self, body: bytes) -> list[InboundMessage]:
         payload = json_object(body)

@@ -23,3 +23,19 @@ def subscription_handshake(verify_token: str, request: WebhookRequest) -> Webhoo
     ):
         raise BadHandshake("hub.verify_token does not match")
     return WebhookResponse(200, query.get("hub.challenge", ""))
+
+
+class MetaWebhook:
+    """The verification half of a Meta channel's ingress; subclasses parse their deliveries."""
+
+    acknowledgement = "ok"
+
+    def __init__(self, app_secret: str, verify_token: str) -> None:
+        self._app_secret = app_secret
+        self._verify_token = verify_token
+
+    def verify(self, request: WebhookRequest) -> None:
+        verify_signature(self._app_secret, request)
+
+    def handshake(self, request: WebhookRequest) -> WebhookResponse:
+        return subscription_handshake(self._verify_token, request)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from socialcare.channels.meta_webhooks import subscription_handshake, verify_signature
+from socialcare.channels.meta_webhooks import MetaWebhook
 from socialcare.channels.outbound import Audience, Outgoing
 from socialcare.channels.outbound_http import PlatformHttp
 from socialcare.channels.payload import as_dict, as_float, as_int, as_text, field, json_object
@@ -22,26 +22,14 @@ from socialcare.model import (
     Part,
     TextPart,
 )
-from socialcare.webhook import MalformedPayload, WebhookRequest, WebhookResponse
+from socialcare.webhook import MalformedPayload
 
 _MEDIA = ("image", "audio", "voice", "video", "document", "sticker")
 # Our reply languages -> WhatsApp template language codes.
 _TEMPLATE_LANGUAGES = {"en": "en", "zh": "zh_CN"}
 
 
-class WhatsAppInbound:
-    acknowledgement = "ok"
-
-    def __init__(self, app_secret: str, verify_token: str) -> None:
-        self._app_secret = app_secret
-        self._verify_token = verify_token
-
-    def verify(self, request: WebhookRequest) -> None:
-        verify_signature(self._app_secret, request)
-
-    def handshake(self, request: WebhookRequest) -> WebhookResponse:
-        return subscription_handshake(self._verify_token, request)
-
+class WhatsAppInbound(MetaWebhook):
     def parse(self, body: bytes) -> list[InboundMessage]:
         payload = json_object(body)
         if payload.get("object") != "whatsapp_business_account":

@@ -67,6 +67,19 @@ def _events(payload: dict[str, Any], name: str) -> list[dict[str, Any]]:
     return events
 
 
+def _between(brand: str, customer: str, text: str) -> dict[str, Any]:
+    """What a DM and a mention by the same customer share: one conversation with the brand."""
+    return {
+        "channel": Channel.X,
+        "conversation_id": f"x:{brand}:{customer}",
+        "sender_id": customer,
+        "recipient": customer,
+        "account_id": brand,
+        "kind": Kind.TEXT if text.strip() else Kind.UNSUPPORTED,
+        "text": text,
+    }
+
+
 def _direct_messages(brand: str, events: list[dict[str, Any]]) -> Iterator[InboundMessage]:
     for event in events:
         if event.get("type") != "message_create":
@@ -85,15 +98,9 @@ def _direct_messages(brand: str, events: list[dict[str, Any]]) -> Iterator[Inbou
                 Attachment(as_text(media.get("type")) or "media", as_text(media.get("id_str")))
             )
         yield InboundMessage(
-            channel=Channel.X,
+            **_between(brand, sender, text),
             message_id=f"dm:{field(event, 'id', str)}",
-            conversation_id=f"x:{brand}:{sender}",
-            sender_id=sender,
-            recipient=sender,
-            kind=Kind.TEXT if text.strip() else Kind.UNSUPPORTED,
-            text=text,
             sent_at=as_int(event.get("created_timestamp")) // 1000,
-            account_id=brand,
             platform_type="direct_message",
             parts=tuple(parts),
             payload=as_text(as_dict(data.get("quick_reply_response")).get("metadata")),
@@ -119,15 +126,9 @@ def _mentions(brand: str, tweets: list[dict[str, Any]]) -> Iterator[InboundMessa
         )
         post_id = field(tweet, "id_str", str)
         yield InboundMessage(
-            channel=Channel.X,
+            **_between(brand, author, text),
             message_id=f"post:{post_id}",
-            conversation_id=f"x:{brand}:{author}",
-            sender_id=author,
-            recipient=author,
-            kind=Kind.TEXT if text.strip() else Kind.UNSUPPORTED,
-            text=text,
             sent_at=as_int(tweet.get("timestamp_ms")) // 1000,
-            account_id=brand,
             platform_type="mention",
             parts=(TextPart(text),) if text else (),
             reply_to=as_text(tweet.get("in_reply_to_status_id_str")),
