@@ -119,6 +119,7 @@ def plot(results: dict[str, Any]) -> None:
     import matplotlib.pyplot as plt
 
     names = [k for k in results if k.startswith("webhook_") and k.endswith("_in_process")]
+    # Each bar names its channel ("wechat_safe_mode": the same message, AES-encrypted).
     channels = [n.removeprefix("webhook_").removesuffix("_in_process") for n in names]
     medians = [results[n]["median_ms"] for n in names]
     p95s = [results[n]["p95_ms"] for n in names]
@@ -127,7 +128,7 @@ def plot(results: dict[str, Any]) -> None:
     axes.bar([p - 0.2 for p in positions], medians, width=0.4, label="median")
     axes.bar([p + 0.2 for p in positions], p95s, width=0.4, label="p95")
     axes.axhline(2.0, color="red", linestyle="--", label="target: median ≤ 2 ms")
-    axes.set_xticks(list(positions), channels)
+    axes.set_xticks(list(positions), channels, rotation=30, ha="right")
     axes.set_ylabel("ms per delivery (verify, parse, redact)")
     axes.set_title("Webhook latency in-process, per channel")
     axes.legend()
