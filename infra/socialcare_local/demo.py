@@ -144,7 +144,7 @@ SCRIPT: tuple[Step, ...] = (
     ),
     Step("x mention", lambda _: x_mention("1205290247124217856", "my parcel is late!"), 1),
     Step(
-        "wechat follow",
+        "follows the account",
         lambda _: wechat_message(
             "oLumen0001", "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event>"
         ),
@@ -152,7 +152,7 @@ SCRIPT: tuple[Step, ...] = (
     ),
     Step("wechat (zh)", lambda _: wechat_text("oLumen0001", "配送需要多长时间?"), 1),
     Step(
-        "line follow",
+        "adds the account as a friend",
         lambda _: line_events(
             "U206d25c2ea6bd87c17655609a1c37cb8",
             [{"type": "follow", "follow": {"isUnblocked": False}}],
@@ -209,14 +209,10 @@ def replay(gateway_url: str, sandbox_url: str, script: tuple[Step, ...] = SCRIPT
         for n, reply in enumerate(replies):
             customer = texts[n] if n < len(texts) else "(the same message)"
             public = reply.get("audience") == "public"
+            buttons = " ".join(f"[{o}]" for o in reply.get("options", ()))
+            text = f"{reply['text']}\n{buttons}" if buttons else reply["text"]
             lines.append(
-                Line(
-                    delivery.channel,
-                    customer or "(non-text message)",
-                    reply["text"],
-                    latency,
-                    public,
-                )
+                Line(delivery.channel, customer or f"({step.label})", text, latency, public)
             )
     if step.redeliver:  # a redelivery must not have produced a second reply
         time.sleep(0.5)
