@@ -20,6 +20,33 @@ DEV_CREDENTIALS: dict[str, dict[str, tuple[str, str]]] = {
         "verify_token": ("WHATSAPP_VERIFY_TOKEN", "dev-whatsapp-verify-token"),
         "access_token": ("WHATSAPP_ACCESS_TOKEN", "dev-whatsapp-access-token"),
     },
+    "MessengerSecretName": {
+        "app_secret": ("MESSENGER_APP_SECRET", "dev-messenger-app-secret"),
+        "page_token": ("MESSENGER_PAGE_TOKEN", "dev-messenger-page-token"),
+        "verify_token": ("META_VERIFY_TOKEN", "dev-meta-verify-token"),
+    },
+    "InstagramSecretName": {
+        "app_secret": ("INSTAGRAM_APP_SECRET", "dev-instagram-app-secret"),
+        "access_token": ("INSTAGRAM_ACCESS_TOKEN", "dev-instagram-access-token"),
+        "verify_token": ("META_VERIFY_TOKEN", "dev-meta-verify-token"),
+    },
+    "XSecretName": {
+        "consumer_secret": ("X_CONSUMER_SECRET", "dev-x-consumer-secret"),
+        "access_token": ("X_ACCESS_TOKEN", "dev-x-access-token"),
+    },
+    "WeChatSecretName": {
+        "token": ("WECHAT_TOKEN", "dev-wechat-token"),
+        "app_id": ("WECHAT_APP_ID", "wx0000000000dev00"),
+        "app_secret": ("WECHAT_APP_SECRET", "dev-wechat-app-secret"),
+        "encoding_aes_key": ("WECHAT_ENCODING_AES_KEY", ""),  # empty: plain mode
+    },
+    "LineSecretName": {
+        "channel_secret": ("LINE_CHANNEL_SECRET", "dev-line-channel-secret"),
+        "channel_access_token": ("LINE_CHANNEL_ACCESS_TOKEN", "dev-line-channel-access-token"),
+    },
+    "WebchatSecretName": {
+        "signing_key": ("WEBCHAT_SIGNING_KEY", "dev-webchat-signing-key"),
+    },
 }
 
 

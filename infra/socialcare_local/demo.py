@@ -1,4 +1,4 @@
-"""`make demo`: signed webhooks on both channels, in English and Chinese, answered end to end
+"""`make demo`: signed webhooks on every channel, in English and Chinese, answered end to end
 on the local stack, with the transcript printed."""
 
 from __future__ import annotations
@@ -9,37 +9,49 @@ from dataclasses import dataclass
 
 from socialcare_local.traffic import (
     Delivery,
+    WebchatSession,
     deliver,
+    line_events,
+    line_text,
+    meta_comment,
+    meta_messages,
     telegram_update,
     wait_for_sent,
+    webchat_message,
+    webchat_replies,
+    webchat_session,
+    wechat_message,
+    wechat_text,
     whatsapp_delivery,
     whatsapp_text,
+    x_direct_message,
+    x_mention,
 )
 
 
 @dataclass(frozen=True)
 class Step:
     label: str
-    delivery: Callable[[], Delivery]
+    delivery: Callable[[str], Delivery]  # given the gateway's URL (web chat opens a session)
     replies: int  # how many replies the step should produce
     redeliver: bool = False  # send the same delivery twice, as a platform retry would
 
 
 SCRIPT: tuple[Step, ...] = (
-    Step("hello", lambda: telegram_update(7001, {"text": "hi"}), 1),
+    Step("hello", lambda _: telegram_update(7001, {"text": "hi"}), 1),
     Step(
         "delivery time",
-        lambda: telegram_update(7001, {"text": "how long does shipping take to Germany?"}),
+        lambda _: telegram_update(7001, {"text": "how long does shipping take to Germany?"}),
         1,
     ),
     Step(
         "returns (zh)",
-        lambda: telegram_update(7002, {"text": "你好,我想咨询一下产品的退货政策?"}),
+        lambda _: telegram_update(7002, {"text": "你好,我想咨询一下产品的退货政策?"}),
         1,
     ),
     Step(
-        "sticker",
-        lambda: telegram_update(
+        "a sticker",
+        lambda _: telegram_update(
             7002,
             {
                 "sticker": {
@@ -58,19 +70,19 @@ SCRIPT: tuple[Step, ...] = (
     ),
     Step(
         "password",
-        lambda: whatsapp_delivery(
+        lambda _: whatsapp_delivery(
             "4915112345678", [whatsapp_text("I forgot my password, can you help?")]
         ),
         1,
     ),
     Step(
         "cancel (zh)",
-        lambda: whatsapp_delivery("8613812345678", [whatsapp_text("我刚下的单能取消吗")]),
+        lambda _: whatsapp_delivery("8613812345678", [whatsapp_text("我刚下的单能取消吗")]),
         1,
     ),
     Step(
         "batched",
-        lambda: whatsapp_delivery(
+        lambda _: whatsapp_delivery(
             "447700900123",
             [
                 whatsapp_text("which payment methods do you take?"),
@@ -80,8 +92,8 @@ SCRIPT: tuple[Step, ...] = (
         2,
     ),
     Step(
-        "reaction",
-        lambda: whatsapp_delivery(
+        "a reaction",
+        lambda _: whatsapp_delivery(
             "447700900123",
             [{"type": "reaction", "reaction": {"message_id": "wamid.x", "emoji": "❤️"}}],
         ),
@@ -89,9 +101,76 @@ SCRIPT: tuple[Step, ...] = (
     ),
     Step(
         "redelivered",
-        lambda: whatsapp_delivery("4915112345678", [whatsapp_text("where is my refund?")]),
+        lambda _: whatsapp_delivery("4915112345678", [whatsapp_text("where is my refund?")]),
         1,
         redeliver=True,
+    ),
+    Step(
+        "messenger",
+        lambda _: meta_messages(
+            "messenger", "6789012345678901", [{"text": "how do I return an item?"}]
+        ),
+        1,
+    ),
+    Step(
+        "page comment",
+        lambda _: meta_comment("messenger", "5566778899001122", "do you ship to the UK?"),
+        2,  # a public answer under the comment, and a private reply
+    ),
+    Step(
+        "instagram (zh)",
+        lambda _: meta_messages("instagram", "1254459154682919", [{"text": "我刚下的单能取消吗"}]),
+        1,
+    ),
+    Step(
+        "mentions the brand in a story",
+        lambda _: meta_messages(
+            "instagram",
+            "1254459154682919",
+            [
+                {
+                    "attachments": [
+                        {"type": "story_mention", "payload": {"url": "https://lookaside.example/1"}}
+                    ]
+                }
+            ],
+        ),
+        1,
+    ),
+    Step(
+        "x dm",
+        lambda _: x_direct_message("1205290247124217856", "how do I cancel my order?"),
+        1,
+    ),
+    Step("x mention", lambda _: x_mention("1205290247124217856", "my parcel is late!"), 1),
+    Step(
+        "follows the account",
+        lambda _: wechat_message(
+            "oLumen0001", "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event>"
+        ),
+        1,
+    ),
+    Step("wechat (zh)", lambda _: wechat_text("oLumen0001", "配送需要多长时间?"), 1),
+    Step(
+        "adds the account as a friend",
+        lambda _: line_events(
+            "U206d25c2ea6bd87c17655609a1c37cb8",
+            [{"type": "follow", "follow": {"isUnblocked": False}}],
+        ),
+        1,
+    ),
+    Step(
+        "line batched",
+        lambda _: line_events(
+            "U206d25c2ea6bd87c17655609a1c37cb8",
+            [line_text("how do I reset my password?"), line_text("怎么申请发票?")],
+        ),
+        2,
+    ),
+    Step(
+        "web chat",
+        lambda gateway: webchat_message(webchat_session(gateway), "how long does delivery take?"),
+        1,
     ),
 )
 
@@ -102,27 +181,38 @@ class Line:
     customer: str
     reply: str
     latency_ms: float
+    public: bool = False  # a reply everybody sees, under the customer's public post
 
 
 def replay(gateway_url: str, sandbox_url: str, script: tuple[Step, ...] = SCRIPT) -> list[Line]:
     lines: list[Line] = []
     seen = len(wait_for_sent(sandbox_url, 0))
     for step in script:
-        delivery = step.delivery()
+        delivery = step.delivery(gateway_url)
         started = time.perf_counter()
         status, _ = deliver(gateway_url, delivery)
         if step.redeliver:
             deliver(gateway_url, delivery)
         if status != 200:
             raise RuntimeError(f"{step.label}: the webhook answered {status}")
-        replies = wait_for_sent(sandbox_url, seen + step.replies)[seen:]
+        if delivery.channel == "webchat":  # the brand's own channel: the widget long-polls
+            token = delivery.headers["Authorization"].removeprefix("Bearer ")
+            session = WebchatSession(token, delivery.recipient)
+            replies = webchat_replies(gateway_url, session, step.replies)
+        else:
+            replies = wait_for_sent(sandbox_url, seen + step.replies)[seen:]
+            seen += len(replies)
         latency = (time.perf_counter() - started) * 1000
         if len(replies) < step.replies:
-            raise RuntimeError(f"{step.label}: no reply reached the sandbox")
-        seen += len(replies)
-        for text, reply in zip(delivery.texts, replies, strict=False):
+            raise RuntimeError(f"{step.label}: no reply reached the customer")
+        texts = delivery.texts or ("",)
+        for n, reply in enumerate(replies):
+            customer = texts[n] if n < len(texts) else "(the same message)"
+            public = reply.get("audience") == "public"
+            buttons = " ".join(f"[{o}]" for o in reply.get("options", ()))
+            text = f"{reply['text']}\n{buttons}" if buttons else reply["text"]
             lines.append(
-                Line(delivery.channel, text or "(non-text message)", reply["text"], latency)
+                Line(delivery.channel, customer or f"({step.label})", text, latency, public)
             )
     if step.redeliver:  # a redelivery must not have produced a second reply
         time.sleep(0.5)
@@ -137,8 +227,9 @@ def print_transcript(lines: list[Line]) -> None:
     print("-" * 100)
     for line in lines:
         print(f"{line.channel:<9} {line.latency_ms:>6.0f}ms  customer: {line.customer}")
+        label = "public:" if line.public else "agent:"
         for i, reply_line in enumerate(line.reply.splitlines()):
-            print(f"{'':<9} {'':>8}  {'agent:' if i == 0 else '':<9} {reply_line}")
+            print(f"{'':<9} {'':>8}  {label if i == 0 else '':<9} {reply_line}")
     latencies = sorted(line.latency_ms for line in lines)
     print("-" * 100)
     print(

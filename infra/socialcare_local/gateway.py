@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 from aws_lambda_powertools import Logger
 
+from socialcare_local.cfn_template import ROOT
 from socialcare_local.http_server import Request, Response
 from socialcare_local.lambdas import LocalFunction
 
@@ -37,6 +38,10 @@ class Route:
         return found.groupdict() if found else None
 
 
+WIDGET = ROOT / "infra" / "webchat_widget"  # the web chat widget's static files
+_CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+
+
 class Gateway:
     def __init__(self, routes: list[Route], healthy: Callable[[], bool]) -> None:
         self._routes = routes
@@ -46,6 +51,8 @@ class Gateway:
         if request.path == "/health" and request.method == "GET":
             ok = self._healthy()
             return Response.json(200 if ok else 503, {"status": "ok" if ok else "starting"})
+        if request.method == "GET" and (request.path + "/").startswith("/widget/"):
+            return _widget(request.path)
         for route in self._routes:
             params = route.match(request.method, request.path)
             if params is not None:
@@ -60,6 +67,19 @@ class Gateway:
             logger.exception("function failed", extra={"function": route.function.spec.logical_id})
             return Response.json(500, {"message": "Internal Server Error"})
         return _response(result)
+
+
+def _widget(path: str) -> Response:
+    """The web chat widget's static files, as any static host would serve them."""
+    if path == "/widget":
+        return Response(301, b"", {"Location": "/widget/"})
+    name = path.removeprefix("/widget/") or "index.html"
+    files = {f.name: f for f in WIDGET.iterdir() if f.suffix in _CONTENT_TYPES}
+    if name not in files:  # only the folder's own files: no way out of it
+        return Response.json(404, {"message": "Not Found"})
+    return Response(
+        200, files[name].read_bytes(), {"Content-Type": _CONTENT_TYPES[files[name].suffix]}
+    )
 
 
 def http_api_event(route: Route, params: dict[str, str], request: Request) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""Running a template's functions in this process, one invocation at a time per function,
-as a single warm Lambda container would."""
+"""Running a template's functions in this process. Lambda runs concurrent invocations in
+separate containers; here a few may run at once per function (a long-polling web chat request
+must not hold up the next one), sharing one warm module."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socialcare_local.cfn_template import FunctionSpec
+
+CONCURRENCY = 8
 
 
 @dataclass
@@ -45,8 +48,8 @@ class LocalFunction:
         module = importlib.util.module_from_spec(module_spec)
         module_spec.loader.exec_module(module)
         self._handler = getattr(module, attribute)
-        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(CONCURRENCY)
 
     def invoke(self, event: dict[str, Any]) -> Any:
-        with self._lock:
+        with self._slots:
             return self._handler(event, LambdaContext(self.spec.logical_id, self._timeout_s))

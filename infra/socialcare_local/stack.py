@@ -16,7 +16,7 @@ from socialcare_local.lambdas import LocalFunction
 from socialcare_local.moto_server import MotoServer, ensure_free, http_status, wait_until
 from socialcare_local.poller import SqsPoller
 from socialcare_local.provision import function_environment, provision
-from socialcare_local.sandbox import PlatformSandbox
+from socialcare_local.sandbox import PlatformSandbox, api_base_environment
 
 
 @dataclass(frozen=True)
@@ -76,12 +76,7 @@ class LocalStack:
         session = boto3.session.Session()
         provision(self.template, session)
         os.environ.update(function_environment(self.template))
-        os.environ.update(
-            {
-                "TELEGRAM_API_BASE": f"{self.sandbox_url}/telegram",
-                "WHATSAPP_API_BASE": f"{self.sandbox_url}/whatsapp/v21.0",
-            }
-        )
+        os.environ.update(api_base_environment(self.sandbox_url))
         self._servers.append(LoopbackServer(self.sandbox, self.config.sandbox_port).start())
         specs = self.template.functions()
         self.functions = {spec.logical_id: LocalFunction(spec) for spec in specs}

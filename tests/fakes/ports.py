@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from socialcare.channels.outbound import Audience, Outgoing
 from socialcare.channels.outbound_http import DeliveryFailed
 from socialcare.model import Channel, Conversation, InboundMessage, Turn
 
@@ -51,20 +52,24 @@ class Sent:
     recipient: str
     message_id: str
     text: str
+    audience: Audience = Audience.PRIVATE
+    options: tuple[str, ...] = ()
 
 
 @dataclass
 class FakeOutbound:
     """Records what would have been sent; `fail_next` makes the next N sends raise."""
 
-    max_text: int = 4096
     fail_next: int = 0
     sent: list[Sent] = field(default_factory=list)
     attempts: int = 0
 
-    def send_text(self, message: InboundMessage, text: str) -> None:
+    def send(self, message: InboundMessage, outgoing: list[Outgoing]) -> None:
         self.attempts += 1
         if self.fail_next > 0:
             self.fail_next -= 1
             raise DeliveryFailed("fake platform: HTTP 503")
-        self.sent.append(Sent(message.recipient, message.message_id, text))
+        self.sent.extend(
+            Sent(message.recipient, message.message_id, o.text, o.audience, o.options)
+            for o in outgoing
+        )

@@ -13,7 +13,7 @@ from socialcare_local.cfn_template import Template
 from socialcare_local.http_server import LoopbackServer
 from socialcare_local.moto_server import MotoServer, free_port
 from socialcare_local.provision import function_environment, provision
-from socialcare_local.sandbox import PlatformSandbox
+from socialcare_local.sandbox import PlatformSandbox, api_base_environment
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +44,8 @@ def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[PlatformSandbox, 
     platforms = PlatformSandbox()
     server = LoopbackServer(platforms, free_port()).start()
     url = f"http://127.0.0.1:{server.port}"
-    monkeypatch.setenv("TELEGRAM_API_BASE", f"{url}/telegram")
-    monkeypatch.setenv("WHATSAPP_API_BASE", f"{url}/whatsapp/v21.0")
+    for name, value in api_base_environment(url).items():
+        monkeypatch.setenv(name, value)
     bootstrap.reset()
     yield platforms, url
     server.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from socialcare.model import InboundMessage
 from socialcare_local.cfn_template import Template
 from socialcare_local.gateway import Route, http_api_event
 from socialcare_local.http_server import Request
@@ -38,3 +39,26 @@ def queued(sqs: Any, queue_url: str) -> list[dict[str, Any]]:
     ).get("Messages", []):
         messages.extend(batch)
     return [json.loads(m["Body"]) for m in messages]
+
+
+INBOUND_QUEUE = "socialcare-local-inbound.fifo"
+
+
+def sqs_batch(*messages: InboundMessage) -> dict[str, Any]:
+    """An SQS event as Lambda's event source mapping delivers it to the worker."""
+    return {
+        "Records": [
+            {
+                "messageId": f"sqs-{i}",
+                "receiptHandle": f"rh-{i}",
+                "body": m.to_json(),
+                "attributes": {"MessageGroupId": m.conversation_id, "ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:{INBOUND_QUEUE}",
+                "awsRegion": "us-east-1",
+            }
+            for i, m in enumerate(messages)
+        ]
+    }

@@ -12,9 +12,7 @@ from socialcare.model import Channel, Conversation, InboundMessage, Kind
 from socialcare.store.dynamodb_conversations import DynamoDBConversations
 from socialcare_local.cfn_template import Template
 from socialcare_local.sandbox import PlatformSandbox
-from tests.integration.functions import function
-
-QUEUE = "socialcare-local-inbound.fifo"
+from tests.integration.functions import function, sqs_batch
 
 
 def _message(n: int, text: str, kind: Kind = Kind.TEXT) -> InboundMessage:
@@ -28,25 +26,6 @@ def _message(n: int, text: str, kind: Kind = Kind.TEXT) -> InboundMessage:
         text=text,
         sent_at=1_700_000_000 + n,
     )
-
-
-def _batch(*messages: InboundMessage) -> dict[str, Any]:
-    return {
-        "Records": [
-            {
-                "messageId": f"sqs-{i}",
-                "receiptHandle": f"rh-{i}",
-                "body": m.to_json(),
-                "attributes": {"MessageGroupId": m.conversation_id, "ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:{QUEUE}",
-                "awsRegion": "us-east-1",
-            }
-            for i, m in enumerate(messages)
-        ]
-    }
 
 
 def _stored(template: Template) -> Conversation:
@@ -63,7 +42,7 @@ def test_batch_is_answered_in_order_and_recorded(
     worker = function(aws, "WorkerFunction")
 
     result = worker.invoke(
-        _batch(
+        sqs_batch(
             _message(1, "how long does delivery take?"),
             _message(2, "你好,我想咨询一下产品的退货政策?"),
         )
@@ -87,8 +66,8 @@ def test_same_message_twice_is_answered_once(
     platforms, _ = sandbox
     worker = function(aws, "WorkerFunction")
 
-    worker.invoke(_batch(_message(3, "hi")))
-    worker.invoke(_batch(_message(3, "hi")))
+    worker.invoke(sqs_batch(_message(3, "hi")))
+    worker.invoke(sqs_batch(_message(3, "hi")))
 
     assert len(platforms.sent()) == 1
 
@@ -102,7 +81,9 @@ def test_failed_send_reports_the_rest_of_the_fifo_batch_as_failed(
     _inject(url, {"channel": "telegram", "status": 500, "count": 10})
     worker = function(aws, "WorkerFunction")
 
-    result = worker.invoke(_batch(_message(4, "hi"), _message(5, "how long does delivery take?")))
+    result = worker.invoke(
+        sqs_batch(_message(4, "hi"), _message(5, "how long does delivery take?"))
+    )
 
     assert result == {
         "batchItemFailures": [{"itemIdentifier": "sqs-0"}, {"itemIdentifier": "sqs-1"}]
@@ -118,7 +99,7 @@ def test_send_is_retried_after_429_with_retry_after(
     _inject(url, {"channel": "telegram", "status": 429, "count": 2, "retry_after": 0})
     worker = function(aws, "WorkerFunction")
 
-    result = worker.invoke(_batch(_message(6, "hi")))
+    result = worker.invoke(sqs_batch(_message(6, "hi")))
 
     assert result == {"batchItemFailures": []}
     assert len(platforms.sent()) == 1
@@ -143,7 +124,7 @@ def test_poison_message_fails_alone(
         text="hi",
         sent_at=1_700_000_000,
     )
-    event = _batch(_message(7, "hi"), other)
+    event = sqs_batch(_message(7, "hi"), other)
     event["Records"][0]["body"] = body
 
     result = worker.invoke(event)

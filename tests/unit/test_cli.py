@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 SOCIALCARE = Path(sys.executable).with_name("socialcare")
 ROOT = Path(__file__).resolve().parents[2]  # the Bitext CSV is at ../shared/ from here
@@ -109,3 +110,32 @@ def test_train_intents_is_reproducible(tmp_path: Path) -> None:
     model = IntentModel.from_bytes(outputs[0])
     assert model.classify("I want to cancel my order").name == "cancel_order"
     assert model.classify("我想取消订单").name == "cancel_order"
+
+
+def _socialcare(*args: str) -> Any:
+    out = subprocess.run(
+        [str(SOCIALCARE), *args], capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(out)
+
+
+def test_channels_lists_every_channels_capabilities() -> None:
+    table = _socialcare("channels")
+    assert isinstance(table, dict)
+    assert table["instagram"]["max_text"] == 1000
+    assert table["x"]["max_public_text"] == 280
+    assert len(table) == 8
+
+
+def test_channels_shows_how_a_greeting_renders_on_whatsapp() -> None:
+    """GIVEN the greeting's five topics WHEN rendered for WhatsApp (three buttons at most) THEN
+    the user sees them as numbered lines; after the window, only the template."""
+    [message] = _socialcare("channels", "whatsapp")
+    assert message["options"] == [] and "\n5. Reset my password" in message["text"]
+    [template] = _socialcare("channels", "whatsapp", "--window-closed")
+    assert template["audience"] == "template"
+
+
+def test_channels_shows_the_public_answer_on_x() -> None:
+    [public] = _socialcare("channels", "x", "--public", "--text", "A long answer. " * 40)
+    assert public["audience"] == "public" and len(public["text"]) <= 280

@@ -204,20 +204,6 @@ def test_failed_send_propagates_and_a_retry_answers_once(
     assert len(outbound.sent) == 1
 
 
-def test_long_reply_is_split_to_the_channel_limit(
-    store: FakeConversationStore, index: EmbeddedIndex
-) -> None:
-    """GIVEN a channel with a short message limit WHEN the answer is longer THEN it goes out in
-    several messages, each within the limit, to the same recipient."""
-    small = FakeOutbound(max_text=120)
-    handler = TurnHandler(store, index, lambda channel: small, clock=lambda: NOW)
-    result = handler.handle(_message("how long does delivery take?"))
-    assert result.reply is not None
-    assert result.parts_sent == len(small.sent) > 1
-    assert all(len(s.text) <= 120 and s.recipient == "99" for s in small.sent)
-    assert " ".join(s.text for s in small.sent).split() == result.reply.text.split()
-
-
 def test_message_without_timestamp_uses_the_clock(
     handler: TurnHandler, store: FakeConversationStore
 ) -> None:

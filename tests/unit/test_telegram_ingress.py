@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from socialcare.channels.telegram import SECRET_HEADER, TelegramInbound
-from socialcare.model import Channel, Kind
+from socialcare.model import Attachment, Channel, Kind, Location, TextPart
 from socialcare.webhook import BadSignature, MalformedPayload, NotAllowed, WebhookRequest
 
 SECRET = "s3cr3t-token_ABC"
@@ -110,10 +110,11 @@ def test_every_sample_file_is_covered(events: Path) -> None:
 def test_text_messages_become_one_text_message(
     inbound: TelegramInbound, events: Path, name: str, text: str
 ) -> None:
-    """GIVEN a customer's text WHEN it is parsed THEN the agent gets that text, for that chat."""
+    """GIVEN a customer's text WHEN it is parsed THEN the agent gets that text, for that chat;
+    /start is the customer starting the bot, to be greeted."""
     [message] = inbound.parse(_raw(events, name))
     assert message.channel is Channel.TELEGRAM
-    assert message.kind is Kind.TEXT
+    assert message.kind is (Kind.FOLLOW if text == "/start" else Kind.TEXT)
     assert message.text == text
     assert message.conversation_id == f"telegram:{CHAT_ID}"
     assert message.recipient == str(CHAT_ID)
@@ -303,3 +304,65 @@ def test_the_profile_name_comes_along_for_redaction(inbound: TelegramInbound, ev
     along, so that ingress can hide it where the customer writes it."""
     [message] = inbound.parse(_raw(events, "message_text.json"))
     assert message.sender_name == "Test Firstname Test Lastname"
+
+
+# --- commands, buttons, edits, media ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("/start", Kind.FOLLOW),
+        ("/help", Kind.HELP),
+        ("/help@LumenBot", Kind.HELP),
+        ("/HELP", Kind.HELP),
+        ("/track 12345", Kind.TEXT),
+        ("help", Kind.TEXT),
+    ],
+)
+def test_commands_start_and_help_are_recognised(
+    inbound: TelegramInbound, text: str, kind: Kind
+) -> None:
+    """GIVEN /start or /help (also addressed to the bot by name) WHEN parsed THEN the agent greets
+    or explains itself; other commands and plain words are questions."""
+    chat = {"id": 5, "type": "private"}
+    [message] = inbound.parse(_update(message={"message_id": 1, "chat": chat, "text": text}))
+    assert message.kind is kind
+
+
+def test_callback_query_keeps_its_payload_and_id_to_acknowledge(
+    inbound: TelegramInbound, events: Path
+) -> None:
+    [message] = inbound.parse(_raw(events, "callback_query.json"))
+    assert message.payload == "Data from button callback"
+    assert message.reply_token == "4382bfdwdsb323b2d9"  # answerCallbackQuery stops the spinner
+
+
+def test_edited_message_is_a_new_message_about_the_old_one(
+    inbound: TelegramInbound, events: Path
+) -> None:
+    """GIVEN Telegram's edited-message update WHEN parsed THEN the edit is answered as a message
+    of its own (a new idempotency key), marked as an edit."""
+    [edited] = inbound.parse(_raw(events, "edited_message.json"))
+    assert edited.platform_type == "edited_message"
+    assert ":edit:" in edited.message_id
+
+
+def test_photo_with_caption_is_text_with_the_largest_photo(inbound: TelegramInbound) -> None:
+    photo = [{"file_id": "small", "width": 90}, {"file_id": "large", "width": 1280}]
+    update = _update(
+        message={"message_id": 2, "chat": {"id": 5}, "photo": photo, "caption": "is this broken?"}
+    )
+    [message] = inbound.parse(update)
+    assert (message.kind, message.text) == (Kind.TEXT, "is this broken?")
+    assert message.parts == (TextPart("is this broken?"), Attachment("photo", "large"))
+
+
+def test_location_is_a_typed_part(inbound: TelegramInbound, events: Path) -> None:
+    [message] = inbound.parse(_raw(events, "message_location.json"))
+    assert message.parts == (Location(52.520008, 13.404954),)
+
+
+def test_reply_context_is_kept(inbound: TelegramInbound, events: Path) -> None:
+    [message] = inbound.parse(_raw(events, "message_reply.json"))
+    assert message.reply_to

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from socialcare.apigw import request_from_event, to_event_response
+from socialcare.channels.meta_webhooks import SIGNATURE_HEADER
 from socialcare.channels.telegram import SECRET_HEADER, TelegramInbound
-from socialcare.channels.whatsapp import SIGNATURE_HEADER, WhatsAppInbound
+from socialcare.channels.whatsapp import WhatsAppInbound
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.webhook import (
     MAX_BODY_BYTES,
@@ -28,6 +29,8 @@ SECRET = "telegram-secret"
 
 class SpyChannel:
     """A channel that records which of its steps ran, and parses to one fixed message."""
+
+    acknowledgement = "ok"
 
     def __init__(self, text: str = "hello") -> None:
         self.calls: list[str] = []

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from socialcare.channels.meta_webhooks import SIGNATURE_HEADER
 from socialcare.channels.signatures import hmac_sha256_hex
-from socialcare.channels.whatsapp import SIGNATURE_HEADER, WhatsAppInbound
-from socialcare.model import Channel, Kind
+from socialcare.channels.whatsapp import WhatsAppInbound
+from socialcare.model import Attachment, Channel, Kind, Location, TextPart
 from socialcare.webhook import (
     BadHandshake,
     BadSignature,
@@ -287,8 +288,6 @@ UNSUPPORTED = [
     ("location_named.json", "location"),
     ("audio.json", "audio"),
     ("voice.json", "audio"),
-    ("video.json", "video"),
-    ("document.json", "document"),
     ("unsupported.json", "unsupported"),
 ]
 
@@ -297,13 +296,41 @@ UNSUPPORTED = [
 def test_media_and_reactions_are_unsupported(
     inbound: WhatsAppInbound, events: Path, name: str, platform_type: str
 ) -> None:
-    """GIVEN an image, sticker, reaction, location, audio, video, document or unknown type
+    """GIVEN an uncaptioned image, sticker, reaction, location, audio or unknown type
     WHEN parsed THEN it is one UNSUPPORTED message to the customer (answered politely)."""
     [message] = inbound.parse(_raw(events, name))
     assert message.kind is Kind.UNSUPPORTED
     assert message.text == ""
     assert message.recipient == WA_ID
     assert message.platform_type == platform_type
+
+
+@pytest.mark.parametrize(
+    ("name", "media_type", "mime_type"),
+    [("video.json", "video", "video/mp4"), ("document.json", "document", "application/pdf")],
+)
+def test_captioned_media_is_text_with_the_media_attached(
+    inbound: WhatsAppInbound, events: Path, name: str, media_type: str, mime_type: str
+) -> None:
+    """GIVEN a video or document with a caption WHEN parsed THEN the caption is the customer's
+    text and the media is an attachment part, by its Cloud API media id."""
+    [message] = inbound.parse(_raw(events, name))
+    assert message.kind is Kind.TEXT
+    assert message.text == "caption"
+    text, attachment = message.parts
+    assert text == TextPart("caption")
+    assert isinstance(attachment, Attachment)
+    assert (attachment.media_type, attachment.mime_type) == (media_type, mime_type)
+    assert attachment.ref
+
+
+def test_location_is_a_typed_part(inbound: WhatsAppInbound, events: Path) -> None:
+    """GIVEN a shared location WHEN parsed THEN the agent has its coordinates and name."""
+    [message] = inbound.parse(_raw(events, "location_named.json"))
+    [place] = message.parts
+    assert isinstance(place, Location)
+    assert place.latitude != 0 and place.longitude != 0
+    assert place.name
 
 
 @pytest.mark.parametrize(
@@ -322,6 +349,7 @@ def test_button_and_list_choices_are_text(
     [message] = inbound.parse(_raw(events, name))
     assert message.kind is Kind.TEXT
     assert message.text == "title"
+    assert message.payload  # the button's id or payload, for the agent to act on
     assert message.platform_type == platform_type
     assert message.recipient == WA_ID
 
@@ -330,6 +358,8 @@ def test_every_sample_file_is_covered(events: Path) -> None:
     """GIVEN the folder of real WhatsApp payloads THEN each one is exercised above."""
     covered = {
         *(n for n, _ in UNSUPPORTED),
+        "video.json",
+        "document.json",
         "interactive_button_reply.json",
         "interactive_list_reply.json",
         "button_quick_reply.json",

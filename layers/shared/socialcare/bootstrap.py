@@ -14,6 +14,8 @@ from socialcare.settings import Settings
 from socialcare.webhook import InboundChannel
 
 if TYPE_CHECKING:
+    from socialcare.channels.webchat import WebchatSessions
+    from socialcare.store.dynamodb_webchat_outbox import DynamoDBWebchatOutbox
     from socialcare.store.idempotency import OncePerMessage
 
 SECRET_MAX_AGE = 300  # seconds a secret is cached: rotation reaches warm containers within it
@@ -32,17 +34,55 @@ def secret(name: str) -> dict[str, Any]:
 
 
 def inbound_channel(channel: Channel) -> InboundChannel:
+    creds = secret(settings().secret_name(channel))
     match channel:
-        case Channel.TELEGRAM:
-            from socialcare.channels.telegram import TelegramInbound
+        case Channel.MESSENGER | Channel.INSTAGRAM:
+            from socialcare.channels.meta_messaging import MetaMessagingInbound
 
-            creds = secret(settings().require("telegram_secret_name"))
-            return TelegramInbound(creds.get("secret_token", ""))
+            return MetaMessagingInbound(
+                channel, creds.get("app_secret", ""), creds.get("verify_token", "")
+            )
         case Channel.WHATSAPP:
             from socialcare.channels.whatsapp import WhatsAppInbound
 
-            creds = secret(settings().require("whatsapp_secret_name"))
             return WhatsAppInbound(creds.get("app_secret", ""), creds.get("verify_token", ""))
+        case Channel.X:
+            from socialcare.channels.x import XInbound
+
+            return XInbound(creds.get("consumer_secret", ""))
+        case Channel.TELEGRAM:
+            from socialcare.channels.telegram import TelegramInbound
+
+            return TelegramInbound(creds.get("secret_token", ""))
+        case Channel.WECHAT:
+            from socialcare.channels.wechat import WeChatInbound
+            from socialcare.channels.wechat_crypto import WeChatCrypto
+
+            aes_key = creds.get("encoding_aes_key", "")
+            crypto = WeChatCrypto(aes_key, creds.get("app_id", "")) if aes_key else None
+            return WeChatInbound(creds.get("token", ""), crypto)
+        case Channel.LINE:
+            from socialcare.channels.line import LineInbound
+
+            return LineInbound(creds.get("channel_secret", ""))
+        case Channel.WEBCHAT:
+            from socialcare.channels.webchat import WebchatInbound
+
+            return WebchatInbound(webchat_sessions())
+
+
+def webchat_sessions() -> WebchatSessions:
+    from socialcare.channels.webchat import WebchatSessions
+
+    creds = secret(settings().secret_name(Channel.WEBCHAT))
+    return WebchatSessions(creds.get("signing_key", ""))
+
+
+@cache
+def webchat_outbox() -> DynamoDBWebchatOutbox:
+    from socialcare.store.dynamodb_webchat_outbox import DynamoDBWebchatOutbox
+
+    return DynamoDBWebchatOutbox(settings().require("webchat_outbox_table"))
 
 
 @cache
@@ -55,21 +95,50 @@ def enqueue() -> OncePerMessage:
 
 
 def outbound(channel: Channel) -> Outbound:
-    match channel:
-        case Channel.TELEGRAM:
-            from socialcare.channels.telegram import TelegramOutbound
+    """The channel's sender, cached with the secret it was built from (see `_outbound`)."""
+    if channel is Channel.WEBCHAT:
+        from socialcare.channels.webchat import WebchatOutbound
 
-            creds = secret(settings().require("telegram_secret_name"))
-            return TelegramOutbound(
-                _platform_http(), settings().telegram_api_base, creds.get("bot_token", "")
-            )
+        return WebchatOutbound(webchat_outbox())
+    creds = secret(settings().secret_name(channel))
+    return _outbound(channel, tuple(sorted(creds.items())))
+
+
+@cache
+def _outbound(channel: Channel, creds_items: tuple[tuple[str, Any], ...]) -> Outbound:
+    # Keyed by the credentials, so a rotated secret builds a new sender; WeChat's keeps its
+    # access token between messages.
+    creds = dict(creds_items)
+    http, base = _platform_http(), settings().api_bases[channel]
+    match channel:
+        case Channel.MESSENGER | Channel.INSTAGRAM:
+            from socialcare.channels.meta_messaging import MetaMessagingOutbound
+
+            token = creds.get("page_token") or creds.get("access_token", "")
+            return MetaMessagingOutbound(channel, http, base, token)
         case Channel.WHATSAPP:
             from socialcare.channels.whatsapp import WhatsAppOutbound
 
-            creds = secret(settings().require("whatsapp_secret_name"))
             return WhatsAppOutbound(
-                _platform_http(), settings().whatsapp_api_base, creds.get("access_token", "")
+                http, base, creds.get("access_token", ""), settings().whatsapp_template_name
             )
+        case Channel.X:
+            from socialcare.channels.x import XOutbound
+
+            return XOutbound(http, base, creds.get("access_token", ""))
+        case Channel.TELEGRAM:
+            from socialcare.channels.telegram import TelegramOutbound
+
+            return TelegramOutbound(http, base, creds.get("bot_token", ""))
+        case Channel.WECHAT:
+            from socialcare.channels.wechat import WeChatOutbound
+
+            return WeChatOutbound(http, base, creds.get("app_id", ""), creds.get("app_secret", ""))
+        case Channel.LINE:
+            from socialcare.channels.line import LineOutbound
+
+            return LineOutbound(http, base, creds.get("channel_access_token", ""))
+    raise ValueError(f"no sender for {channel}")
 
 
 @cache
@@ -94,6 +163,6 @@ def reset() -> None:
     """Forget every built adapter and cached secret (tests, or a changed environment)."""
     from aws_lambda_powertools.utilities import parameters
 
-    for built in (settings, enqueue, _platform_http, turn_handler):
+    for built in (settings, enqueue, webchat_outbox, _outbound, _platform_http, turn_handler):
         built.cache_clear()
     parameters.clear_caches()  # type: ignore[no-untyped-call]

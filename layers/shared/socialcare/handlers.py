@@ -3,6 +3,7 @@ channel: verify, normalise, enqueue, acknowledge."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,9 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 
 from socialcare import bootstrap
 from socialcare.apigw import request_from_event, to_event_response
+from socialcare.channels.payload import as_float
 from socialcare.model import Channel, InboundMessage
+from socialcare.understand.pii import pseudonym
 from socialcare.webhook import WebhookRejected, WebhookResponse, receive
 
 logger = Logger(service="socialcare")
@@ -48,6 +51,43 @@ def webhook_handler(channel: Channel) -> LambdaHandler:
         else:
             logger.info("webhook accepted", extra={"queued": len(response.queued)})
         return to_event_response(response)
+
+    return handler
+
+
+def webchat_session_handler() -> LambdaHandler:
+    """POST /webchat/session: a new web chat session and its short-lived signed token."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        session = bootstrap.webchat_sessions().issue()
+        logger.info("web chat session issued", extra={"session": pseudonym(session.session_id)})
+        return to_event_response(WebhookResponse(200, session.to_json(), "application/json"))
+
+    return handler
+
+
+def webchat_replies_handler() -> LambdaHandler:
+    """GET /webchat/replies?after=CURSOR&wait=SECONDS: the session's replies after the cursor,
+    held open (long polling) until there is one or the wait is over."""
+    from socialcare.channels.webchat import bearer, wait_for_replies
+
+    @logger.inject_lambda_context(clear_state=True)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        try:
+            request = request_from_event(event)
+            session_id = bootstrap.webchat_sessions().session_of(bearer(request))
+        except WebhookRejected as rejected:
+            logger.warning("web chat replies refused", extra={"reason": str(rejected)})
+            return to_event_response(rejected.response())
+        replies = wait_for_replies(
+            bootstrap.webchat_outbox(),
+            session_id,
+            request.query.get("after", ""),
+            wait_s=as_float(request.query.get("wait", "20")),
+        )
+        body = json.dumps({"replies": replies}, ensure_ascii=False)
+        return to_event_response(WebhookResponse(200, body, "application/json"))
 
     return handler
 

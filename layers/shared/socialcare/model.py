@@ -10,38 +10,102 @@ from typing import Any, ClassVar
 
 
 class Channel(StrEnum):
-    TELEGRAM = "telegram"
+    MESSENGER = "messenger"
+    INSTAGRAM = "instagram"
     WHATSAPP = "whatsapp"
+    X = "x"
+    TELEGRAM = "telegram"
+    WECHAT = "wechat"
+    LINE = "line"
+    WEBCHAT = "webchat"
 
 
 class Kind(StrEnum):
-    """What an inbound message carries, as far as the agent is concerned."""
+    """What an inbound message asks of the agent."""
 
-    TEXT = "text"
-    UNSUPPORTED = "unsupported"  # stickers, locations, reactions, media: acknowledged politely
+    TEXT = "text"  # a question or a chosen option: answered from the help centre
+    FOLLOW = "follow"  # the customer started, followed or added the brand: greeted
+    HELP = "help"  # the customer asked what the agent can do (/help)
+    MENTION = "mention"  # the customer mentioned the brand in a story: thanked
+    UNSUPPORTED = "unsupported"  # stickers, reactions, media without words: acknowledged politely
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"  # a direct message: only the customer sees the answer
+    PUBLIC = "public"  # a post, comment or mention: everybody sees the answer
+
+
+@dataclass(frozen=True, slots=True)
+class TextPart:
+    text: str
+    type: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """Media the customer sent: the platform's media id or URL, never the bytes."""
+
+    media_type: str  # image, audio, video, file, sticker, story ...
+    ref: str = ""  # the platform's media id or URL
+    mime_type: str = ""
+    type: str = "attachment"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    latitude: float
+    longitude: float
+    name: str = ""
+    type: str = "location"
+
+    # About a kilometre: enough to find the nearest store, not the customer's door.
+    PRECISION: ClassVar[int] = 2
+
+
+Part = TextPart | Attachment | Location
+_PARTS: dict[str, type[TextPart] | type[Attachment] | type[Location]] = {
+    "text": TextPart,
+    "attachment": Attachment,
+    "location": Location,
+}
 
 
 @dataclass(frozen=True, slots=True)
 class InboundMessage:
-    """One customer message, normalised from any platform; its text is redacted at ingress."""
+    """One customer message or event, normalised from any platform. Redacted at ingress."""
 
     channel: Channel
     message_id: str  # the platform's own id, unique within the channel: the idempotency key
-    conversation_id: str  # one per customer thread, also the FIFO message group
+    conversation_id: str  # one per customer on a brand account, also the FIFO message group
     sender_id: str  # the platform's id of the customer
-    recipient: str  # where a reply goes: Telegram chat id, WhatsApp wa_id
+    recipient: str  # where a private reply goes: chat id, wa_id, PSID, openid, user id ...
     kind: Kind
     text: str = ""
     sent_at: int = 0  # epoch seconds, from the platform
-    account_id: str = ""  # the brand's account on the platform (WhatsApp phone_number_id)
+    account_id: str = ""  # the brand's account on the platform (page, phone number, OA ...)
     platform_type: str = ""  # the platform's own name for the message type, for logs
     sender_name: str = ""  # the customer's name on their profile; only until redaction
+    parts: tuple[Part, ...] = ()  # text, attachments and locations, in the platform's order
+    payload: str = ""  # the machine-readable value of a chosen quick reply, button or postback
+    reply_to: str = ""  # the platform's id of the message this one answers or quotes
+    visibility: Visibility = Visibility.PRIVATE
+    thread_id: str = ""  # public messages: the post or comment to answer under
+    reply_token: str = ""  # a one-time handle to answer this event (LINE reply token ...)
 
     def redacted(self, redact: Callable[[str, Iterable[str]], str]) -> InboundMessage:
-        """With personal data in the text replaced by placeholders (the profile's name too), and
-        the name itself dropped: neither reaches the queue, the tables or the logs."""
+        """With personal data in the text and parts replaced by placeholders (the profile's name
+        too), and the name itself dropped: neither reaches the queue, the tables or the logs."""
         names = (self.sender_name, *self.sender_name.split()) if self.sender_name else ()
-        return replace(self, text=redact(self.text, names), sender_name="")
+
+        def clean(text: str) -> str:
+            return redact(text, names)
+
+        return replace(
+            self,
+            text=clean(self.text),
+            parts=tuple(_redacted_part(part, clean) for part in self.parts),
+            sender_name="",
+        )
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
@@ -52,7 +116,31 @@ class InboundMessage:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> InboundMessage:
-        return cls(**{**data, "channel": Channel(data["channel"]), "kind": Kind(data["kind"])})
+        parts = tuple(_PARTS[p["type"]](**p) for p in data.get("parts", ()))
+        return cls(
+            **{
+                **data,
+                "channel": Channel(data["channel"]),
+                "kind": Kind(data["kind"]),
+                "visibility": Visibility(data.get("visibility", Visibility.PRIVATE)),
+                "parts": parts,
+            }
+        )
+
+
+def _redacted_part(part: Part, redact: Callable[[str], str]) -> Part:
+    match part:
+        case TextPart():
+            return replace(part, text=redact(part.text))
+        case Location():
+            return replace(
+                part,
+                latitude=round(part.latitude, Location.PRECISION),
+                longitude=round(part.longitude, Location.PRECISION),
+                name=redact(part.name),
+            )
+        case _:
+            return part
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +156,10 @@ class Reply:
 
     text: str
     language: str
-    source: str  # "knowledge", "greeting", "fallback", "unsupported"
+    source: str  # "knowledge", "greeting", "fallback", "unsupported" ...
     citations: tuple[Citation, ...] = ()
+    options: tuple[str, ...] = ()  # choices offered as buttons or quick replies
+    public: str = ""  # for a public post: the short answer everybody sees, no personal data
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +213,11 @@ class Conversation:
             if turn.role == "customer" and turn.language:
                 return turn.language
         return ""
+
+    @property
+    def customer_last_wrote(self) -> float:
+        """When the customer's latest message was sent (0: never): message windows start here."""
+        return max((t.at for t in self.turns if t.role == "customer"), default=0.0)
 
     def has_answered(self, message_id: str) -> bool:
         return message_id in self.answered

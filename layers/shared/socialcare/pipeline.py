@@ -5,14 +5,23 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-from socialcare.channels.outbound import Outbound, split_text
-from socialcare.dialogue.messages import is_greeting, say
+from socialcare.channels.capabilities import capabilities
+from socialcare.channels.outbound import Outbound, Outgoing, render
+from socialcare.dialogue.messages import TOPICS, is_greeting, say
 from socialcare.generate.extractive import extractive_reply
 from socialcare.knowledge.port import Retriever
-from socialcare.model import Channel, Conversation, InboundMessage, Kind, Reply, Turn
+from socialcare.model import (
+    Channel,
+    Conversation,
+    InboundMessage,
+    Kind,
+    Reply,
+    Turn,
+    Visibility,
+)
 from socialcare.understand.pii import pseudonym
 from socialcare.understand.understanding import Understanding, understand
 
@@ -64,11 +73,14 @@ class TurnHandler:
             return TurnResult(None, 0)
         reply = compose(message, language, self._retriever)
         try:
-            parts = self._send(message, reply)
+            sent = self._send(message, reply, begun)
         except Exception:
             self._store.save(begun, lambda c: c.abandon(customer))
             raise
-        agent = Turn("agent", reply.text, at, message.message_id, reply.language, reply.source)
+        # What the customer saw; nothing when the channel's message window had closed.
+        said = "\n".join(o.text for o in sent if o.text) if sent else ""
+        source = reply.source if sent else "window_closed"
+        agent = Turn("agent", said, at, message.message_id, reply.language, source)
         self._store.save(begun, lambda c: c.finish(agent))
         logger.info(
             "answered",
@@ -81,18 +93,22 @@ class TurnHandler:
                 "sentiment": understood.sentiment.label,
                 "toxic": understood.toxic,
                 "urgent": understood.urgent,
-                "source": reply.source,
+                "source": source,
                 "citations": [c.id for c in reply.citations],
             },
         )
-        return TurnResult(reply, parts)
+        return TurnResult(reply, len(sent))
 
-    def _send(self, message: InboundMessage, reply: Reply) -> int:
-        outbound = self._outbound(message.channel)
-        parts = split_text(reply.text, outbound.max_text)
-        for part in parts:
-            outbound.send_text(message, part)
-        return len(parts)
+    def _send(
+        self, message: InboundMessage, reply: Reply, conversation: Conversation
+    ) -> list[Outgoing]:
+        """Render the reply to the channel and send it, within the channel's message window."""
+        caps = capabilities(message.channel)
+        window_open = caps.window_open(conversation.customer_last_wrote, self._clock())
+        outgoing = render(reply, message, caps, window_open)
+        if outgoing:
+            self._outbound(message.channel).send(message, outgoing)
+        return outgoing
 
 
 def _customer_turn(message: InboundMessage, understood: Understanding, at: float) -> Turn:
@@ -122,9 +138,21 @@ def _begin(conversation: Conversation, customer: Turn) -> Conversation:
 def compose(message: InboundMessage, language: str, retriever: Retriever) -> Reply:
     """What the agent answers, in the customer's language when the help centre has it."""
     language = language if language in ANSWER_LANGUAGES else "en"
+    reply = _private_reply(message, language, retriever)
+    if message.visibility is Visibility.PUBLIC:
+        # Everybody reads a public answer: it invites to a private message and names nothing.
+        return replace(reply, public=say("go_private", language))
+    return reply
+
+
+def _private_reply(message: InboundMessage, language: str, retriever: Retriever) -> Reply:
     if message.kind is Kind.UNSUPPORTED:
         return Reply(say("unsupported", language), language, "unsupported")
-    if is_greeting(message.text):
-        return Reply(say("greeting", language), language, "greeting")
+    if message.kind is Kind.HELP:
+        return Reply(say("help", language), language, "help", options=TOPICS[language])
+    if message.kind is Kind.MENTION:
+        return Reply(say("mention", language), language, "mention")
+    if message.kind is Kind.FOLLOW or is_greeting(message.text):
+        return Reply(say("greeting", language), language, "greeting", options=TOPICS[language])
     answer = extractive_reply(message.text, language, retriever)
     return answer or Reply(say("no_answer", language), language, "fallback")

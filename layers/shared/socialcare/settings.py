@@ -6,9 +6,23 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from socialcare.model import Channel
+
 
 class SettingMissing(RuntimeError):
     """A setting the running function needs is not in its environment."""
+
+
+# Each platform's API, overridable so that the local stack can point them at its sandbox.
+API_BASES: dict[Channel, str] = {
+    Channel.MESSENGER: "https://graph.facebook.com/v21.0",
+    Channel.INSTAGRAM: "https://graph.instagram.com/v21.0",
+    Channel.WHATSAPP: "https://graph.facebook.com/v21.0",
+    Channel.X: "https://api.x.com",
+    Channel.TELEGRAM: "https://api.telegram.org",
+    Channel.WECHAT: "https://api.weixin.qq.com",
+    Channel.LINE: "https://api.line.me",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,10 +30,10 @@ class Settings:
     inbound_queue_url: str
     idempotency_table: str
     conversations_table: str
-    telegram_secret_name: str
-    whatsapp_secret_name: str
-    telegram_api_base: str
-    whatsapp_api_base: str
+    webchat_outbox_table: str
+    secret_names: dict[Channel, str]  # Secrets Manager secret of each channel's credentials
+    api_bases: dict[Channel, str]
+    whatsapp_template_name: str  # the approved template sent after the 24-hour window
     retention_days: int
     llm_endpoint_url: str  # empty: extractive answers only
 
@@ -30,10 +44,10 @@ class Settings:
             inbound_queue_url=env.get("INBOUND_QUEUE_URL", ""),
             idempotency_table=env.get("IDEMPOTENCY_TABLE", ""),
             conversations_table=env.get("CONVERSATIONS_TABLE", ""),
-            telegram_secret_name=env.get("TELEGRAM_SECRET_NAME", ""),
-            whatsapp_secret_name=env.get("WHATSAPP_SECRET_NAME", ""),
-            telegram_api_base=env.get("TELEGRAM_API_BASE", "https://api.telegram.org"),
-            whatsapp_api_base=env.get("WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0"),
+            webchat_outbox_table=env.get("WEBCHAT_OUTBOX_TABLE", ""),
+            secret_names={c: env.get(f"{c.upper()}_SECRET_NAME", "") for c in Channel},
+            api_bases={c: env.get(f"{c.upper()}_API_BASE", base) for c, base in API_BASES.items()},
+            whatsapp_template_name=env.get("WHATSAPP_TEMPLATE_NAME", "customer_care_follow_up"),
             retention_days=int(env.get("RETENTION_DAYS", "30")),
             llm_endpoint_url=env.get("LLM_ENDPOINT_URL", ""),
         )
@@ -43,3 +57,9 @@ class Settings:
         if not value:
             raise SettingMissing(f"{name.upper()} is not set")
         return str(value)
+
+    def secret_name(self, channel: Channel) -> str:
+        name = self.secret_names.get(channel, "")
+        if not name:
+            raise SettingMissing(f"{channel.upper()}_SECRET_NAME is not set")
+        return name

@@ -64,6 +64,8 @@ class NotAllowed(WebhookRejected):
 class InboundChannel(Protocol):
     """What a platform's ingress must provide."""
 
+    acknowledgement: str  # the body the platform expects with the 200 ("success" for WeChat)
+
     def verify(self, request: WebhookRequest) -> None:
         """Raise BadSignature unless the request provably comes from the platform."""
 
@@ -89,4 +91,6 @@ def receive(request: WebhookRequest, channel: InboundChannel, enqueue: Enqueue) 
     messages = channel.parse(request.body)
     for message in messages:
         enqueue(message.redacted(redact))  # personal data never reaches the queue or the tables
-    return WebhookResponse(200, "ok", queued=tuple(m.message_id for m in messages))
+    return WebhookResponse(
+        200, channel.acknowledgement, queued=tuple(m.message_id for m in messages)
+    )

@@ -1,21 +1,68 @@
-"""Sending a reply on the customer's channel, fitted to the channel's message length."""
+"""Sending a reply on the customer's channel, rendered to what the channel can carry."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
-from socialcare.model import InboundMessage
+from socialcare.channels.capabilities import Capabilities
+from socialcare.model import InboundMessage, Reply, Visibility
 
 # Western sentences end at punctuation followed by space ("5.5" stays whole); CJK ones at the mark.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
 
 
-class Outbound(Protocol):
-    max_text: int
+class Audience(StrEnum):
+    PRIVATE = "private"  # a direct message to the customer
+    PUBLIC = "public"  # a reply under the customer's public post
+    TEMPLATE = "template"  # the approved template that may go out after the message window
 
-    def send_text(self, message: InboundMessage, text: str) -> None:
-        """Send one message of at most max_text characters; raise DeliveryFailed if refused."""
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One platform message: its text fits the channel, its options are ones it can show."""
+
+    text: str
+    options: tuple[str, ...] = ()
+    audience: Audience = Audience.PRIVATE
+    language: str = "en"
+
+
+class Outbound(Protocol):
+    def send(self, message: InboundMessage, outgoing: list[Outgoing]) -> None:
+        """Deliver the messages in order as replies to `message`; raise DeliveryFailed if the
+        platform refuses one."""
+
+
+def render(
+    reply: Reply, message: InboundMessage, caps: Capabilities, window_open: bool
+) -> list[Outgoing]:
+    """The platform messages that carry `reply` on a channel with `caps`: a short public answer
+    under a public post, long text split at sentence boundaries, buttons the channel cannot show
+    turned into numbered options, and after the message window only the channel's template."""
+    out: list[Outgoing] = []
+    if message.visibility is Visibility.PUBLIC and caps.max_public_text:
+        public = split_text(reply.public or reply.text, caps.max_public_text)[0]
+        out.append(Outgoing(public, audience=Audience.PUBLIC, language=reply.language))
+        if not caps.private_reply_to_public:
+            return out
+    if not window_open:
+        if caps.window_template:
+            out.append(Outgoing("", audience=Audience.TEMPLATE, language=reply.language))
+        return out
+    text, options = reply.text, reply.options
+    if options and (
+        len(options) > caps.max_options
+        or any(len(option) > caps.max_option_label for option in options)
+    ):
+        numbered = "\n".join(f"{n}. {option}" for n, option in enumerate(options, 1))
+        text, options = f"{text}\n{numbered}", ()
+    parts = split_text(text, caps.max_text)
+    out.extend(Outgoing(part, language=reply.language) for part in parts[:-1])
+    out.append(Outgoing(parts[-1], options, language=reply.language))
+    return out
 
 
 def split_text(text: str, limit: int) -> list[str]:

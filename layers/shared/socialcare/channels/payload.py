@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from socialcare.webhook import MalformedPayload
@@ -41,3 +42,12 @@ def as_int(value: Any) -> int:
 def as_text(value: Any) -> str:
     """An optional string field; null, numbers and objects count as no text."""
     return value if isinstance(value, str) else ""
+
+
+def as_float(value: Any) -> float:
+    """An optional coordinate the platforms send as number or string; garbage counts as 0."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) else 0.0

@@ -1,24 +1,32 @@
 """Telegram Bot API: webhook updates in, sendMessage out.
 
 Telegram tags each webhook request with the secret token given to setWebhook in the
-`X-Telegram-Bot-Api-Secret-Token` header; there is no body signature.
+`X-Telegram-Bot-Api-Secret-Token` header; there is no body signature. Commands (/start, /help),
+edited messages and the callback queries of our inline buttons are customer messages too.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from socialcare.channels.outbound_http import PlatformHttp
-from socialcare.channels.payload import as_dict, as_int, field, json_object
+from socialcare.channels.outbound import Outgoing
+from socialcare.channels.outbound_http import DeliveryFailed, PlatformHttp
+from socialcare.channels.payload import as_dict, as_float, as_int, as_text, field, json_object
 from socialcare.channels.signatures import matches
-from socialcare.model import Channel, InboundMessage, Kind
+from socialcare.model import Attachment, Channel, InboundMessage, Kind, Location, Part, TextPart
 from socialcare.webhook import BadSignature, MalformedPayload, NotAllowed, WebhookRequest
 
+logger = logging.getLogger(__name__)
+
 SECRET_HEADER = "x-telegram-bot-api-secret-token"  # noqa: S105 (a header name)
-MAX_TEXT = 4096
+# Commands the bot answers by name; others are read as text ("/track 12345").
+_COMMANDS = {"/start": Kind.FOLLOW, "/help": Kind.HELP}
 
 
 class TelegramInbound:
+    acknowledgement = "ok"
+
     def __init__(self, secret_token: str) -> None:
         self._secret_token = secret_token
 
@@ -50,7 +58,7 @@ def _from_message(message: dict[str, Any], *, edited: bool) -> list[InboundMessa
     sender = as_dict(message.get("from"))
     if sender.get("is_bot"):
         return []  # our own bot's or another bot's message: never answer it
-    text = message.get("text")
+    text = as_text(message.get("text")) or as_text(message.get("caption"))
     key = f"{chat_id}:{message_id}"
     if edited:
         key += f":edit:{as_int(message.get('edit_date'))}"
@@ -62,13 +70,40 @@ def _from_message(message: dict[str, Any], *, edited: bool) -> list[InboundMessa
             conversation_id=f"telegram:{chat_id}",
             sender_id=str(sender.get("id", chat_id)),
             recipient=str(chat_id),
-            kind=Kind.TEXT if isinstance(text, str) and text.strip() else Kind.UNSUPPORTED,
-            text=text if isinstance(text, str) else "",
+            kind=_kind(text),
+            text=text,
             sent_at=as_int(message.get("date")),
-            platform_type=platform_type,
+            platform_type="edited_message" if edited else platform_type,
+            parts=_parts(message, platform_type, text),
+            reply_to=str(as_dict(message.get("reply_to_message")).get("message_id", "")),
             sender_name=_full_name(sender),
         )
     ]
+
+
+def _kind(text: str) -> Kind:
+    if not text.strip():
+        return Kind.UNSUPPORTED
+    command = text.split(maxsplit=1)[0].split("@", 1)[0].lower()  # "/help@LumenBot"
+    return _COMMANDS.get(command, Kind.TEXT)
+
+
+def _parts(message: dict[str, Any], platform_type: str, text: str) -> tuple[Part, ...]:
+    parts: list[Part] = [TextPart(text)] if text else []
+    if platform_type == "location":
+        place = as_dict(message.get("location"))
+        parts.append(Location(as_float(place.get("latitude")), as_float(place.get("longitude"))))
+    elif platform_type in _MEDIA_KEYS:
+        media = message[platform_type]
+        if isinstance(media, list):  # photos come in several sizes, the largest last
+            media = media[-1] if media else {}
+        media = as_dict(media)
+        parts.append(
+            Attachment(
+                platform_type, as_text(media.get("file_id")), as_text(media.get("mime_type"))
+            )
+        )
+    return tuple(parts)
 
 
 def _from_callback(query: dict[str, Any]) -> list[InboundMessage]:
@@ -77,7 +112,7 @@ def _from_callback(query: dict[str, Any]) -> list[InboundMessage]:
     chat_id = as_dict(as_dict(query.get("message")).get("chat")).get("id", sender.get("id"))
     if not isinstance(chat_id, int):
         raise MalformedPayload("callback query with neither a chat nor a user id")
-    data = query.get("data")
+    data = as_text(query.get("data"))
     return [
         InboundMessage(
             channel=Channel.TELEGRAM,
@@ -85,9 +120,12 @@ def _from_callback(query: dict[str, Any]) -> list[InboundMessage]:
             conversation_id=f"telegram:{chat_id}",
             sender_id=str(sender.get("id")),
             recipient=str(chat_id),
-            kind=Kind.TEXT if isinstance(data, str) and data.strip() else Kind.UNSUPPORTED,
-            text=data if isinstance(data, str) else "",
+            kind=Kind.TEXT if data.strip() else Kind.UNSUPPORTED,
+            text=data,
             platform_type="callback_query",
+            payload=data,
+            reply_to=str(as_dict(query.get("message")).get("message_id", "")),
+            reply_token=query_id,
         )
     ]
 
@@ -114,16 +152,34 @@ _CONTENT_KEYS = (
     "venue",
     "video_note",
 )
+_MEDIA_KEYS = frozenset({"sticker", "photo", "video", "voice", "audio", "document", "animation"})
 
 
 class TelegramOutbound:
-    """sendMessage through the Bot API; long answers go out as several messages."""
-
-    max_text = MAX_TEXT
+    """sendMessage through the Bot API, options as an inline keyboard; a tapped button's
+    callback query is acknowledged first, so the customer's spinner stops."""
 
     def __init__(self, http: PlatformHttp, api_base: str, bot_token: str) -> None:
         self._http = http
-        self._url = f"{api_base.rstrip('/')}/bot{bot_token}/sendMessage"
+        self._base = f"{api_base.rstrip('/')}/bot{bot_token}"
 
-    def send_text(self, message: InboundMessage, text: str) -> None:
-        self._http.post_json(self._url, {"chat_id": message.recipient, "text": text})
+    def send(self, message: InboundMessage, outgoing: list[Outgoing]) -> None:
+        if message.reply_token:
+            try:
+                self._http.post_json(
+                    f"{self._base}/answerCallbackQuery",
+                    {"callback_query_id": message.reply_token},
+                )
+            except DeliveryFailed as failed:
+                # A query answered late is refused ("query is too old"); the button's spinner
+                # then stops by itself, and the reply below is what the customer needs.
+                logger.warning("callback query not acknowledged", extra={"reason": str(failed)})
+        for one in outgoing:
+            body: dict[str, Any] = {"chat_id": message.recipient, "text": one.text}
+            if one.options:
+                body["reply_markup"] = {
+                    "inline_keyboard": [
+                        [{"text": option, "callback_data": option}] for option in one.options
+                    ]
+                }
+            self._http.post_json(f"{self._base}/sendMessage", body)
