@@ -7,16 +7,17 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from socialcare.channels.outbound import Outbound
 from socialcare.model import Channel
-from socialcare.pipeline import TurnHandler
 from socialcare.settings import Settings
-from socialcare.webhook import InboundChannel
 
 if TYPE_CHECKING:
+    # Types only: the webhook functions never load the worker's pipeline or channel senders.
+    from socialcare.channels.outbound import Outbound
     from socialcare.channels.webchat import WebchatSessions
+    from socialcare.pipeline import TurnHandler
     from socialcare.store.dynamodb_webchat_outbox import DynamoDBWebchatOutbox
     from socialcare.store.idempotency import OncePerMessage
+    from socialcare.webhook import InboundChannel
 
 SECRET_MAX_AGE = 300  # seconds a secret is cached: rotation reaches warm containers within it
 
@@ -151,6 +152,7 @@ def _platform_http() -> Any:
 @cache
 def turn_handler() -> TurnHandler:
     from socialcare.knowledge.embedded_index import EmbeddedIndex
+    from socialcare.pipeline import TurnHandler
     from socialcare.store.dynamodb_conversations import DynamoDBConversations
 
     store = DynamoDBConversations(

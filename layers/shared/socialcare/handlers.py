@@ -8,9 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-)
 
 from socialcare import bootstrap
 from socialcare.apigw import request_from_event, to_event_response
@@ -44,10 +41,6 @@ def webhook_handler(channel: Channel) -> LambdaHandler:
                     "security_event": rejected.status in (401, 403),
                 },
             )
-        except IdempotencyAlreadyInProgressError:
-            # The same delivery is being handled right now; a non-2xx makes the platform retry.
-            response = WebhookResponse(409, "already in progress")
-            logger.info("webhook redelivered while in progress")
         else:
             logger.info("webhook accepted", extra={"queued": len(response.queued)})
         return to_event_response(response)

@@ -57,6 +57,13 @@ class PayloadTooLarge(WebhookRejected):
     status = 413
 
 
+class DeliveryInProgress(WebhookRejected):
+    """The same message is being queued by another invocation right now. A non-2xx makes the
+    platform retry later, so nothing is lost if that other invocation fails."""
+
+    status = 409
+
+
 class NotAllowed(WebhookRejected):
     status = 405
 

@@ -11,8 +11,12 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+)
 
 from socialcare.model import InboundMessage
+from socialcare.webhook import DeliveryInProgress
 
 # Platforms redeliver for hours (Meta up to 7 days with backoff); keep records for a week.
 RECORD_SECONDS = 7 * 24 * 3600
@@ -44,4 +48,7 @@ class OncePerMessage:
         return self
 
     def __call__(self, message: InboundMessage) -> None:
-        self._enqueue_once(message=asdict(message))
+        try:
+            self._enqueue_once(message=asdict(message))
+        except IdempotencyAlreadyInProgressError:
+            raise DeliveryInProgress(f"{message.channel} message already being queued") from None
