@@ -1,8 +1,11 @@
 """The platform sandbox: stands in for the platforms' send APIs on 127.0.0.1:3001.
 
 It checks the credentials each platform checks, records every message that would have been
-sent (GET /_sent: channel, recipient, text, audience, options), and can be told to fail the next
-calls (POST /_faults) so that retries and the dead-letter queue can be seen working.
+sent (GET /_sent: channel, recipient, text, audience, options), and can be told to fail or to
+delay the next calls (POST /_faults) so that retries and the dead-letter queue can be seen
+working. It honours idempotency keys as LINE honours X-Line-Retry-Key: a call whose key
+(Idempotency-Key, or X-Line-Retry-Key) it has accepted before is not delivered again; it gets
+the first answer back (LINE's push: 409, as LINE answers).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -43,7 +47,9 @@ class PlatformSandbox:
         self._sent: list[dict[str, Any]] = []
         self._faults: dict[str, list[dict[str, Any]]] = {}
         self._wechat_tokens: set[str] = set()
+        self._accepted: dict[tuple[str, str], Response] = {}  # (channel, key) -> first answer
         self._lock = threading.Lock()
+        self._keys_lock = threading.Lock()  # held across a keyed call: one of two concurrent wins
         meta = r"v[\d.]+/(?P<node>[^/]+)"
         # (method path pattern, channel, authorised?, what the call sends)
         self._routes: list[tuple[re.Pattern[str], str, Callable[[Request], bool], Handler]] = [
@@ -120,11 +126,36 @@ class PlatformSandbox:
                     return Response.json(401, {"error": "Invalid access token"})
                 if fault := self._fault(channel):
                     return fault
-                return handler(self, request, found.groupdict(), json.loads(request.body))
+                return self._once_per_key(
+                    channel,
+                    request,
+                    partial(handler, self, request, found.groupdict(), json.loads(request.body)),
+                )
         return Response.json(404, {"error": f"no platform API at {request.path}"})
 
+    def _once_per_key(
+        self, channel: str, request: Request, call: Callable[[], Response]
+    ) -> Response:
+        key = request.headers.get("idempotency-key") or request.headers.get("x-line-retry-key")
+        if not key:
+            return call()
+        with self._keys_lock:
+            first = self._accepted.get((channel, key))
+            if first is None:
+                answer = call()
+                if answer.status < 400:
+                    self._accepted[(channel, key)] = answer
+                return answer
+        if "x-line-retry-key" in request.headers:
+            conflict = Response.json(409, {"message": "The retry key is already accepted"})
+            conflict.headers["x-line-accepted-request-id"] = key
+            return conflict
+        return first
+
     def _add_faults(self, request: Request) -> Response:
-        """{"channel": "telegram", "status": 429, "count": 2, "retry_after": 1}"""
+        """{"channel": "telegram", "status": 429, "count": 2, "retry_after": 1}, or
+        {"channel": "telegram", "delay_s": 6} to answer late (after the sender's timeout), or
+        both: late, then the status."""
         fault = json.loads(request.body)
         with self._lock:
             self._faults.setdefault(fault["channel"], []).extend(
@@ -137,6 +168,9 @@ class PlatformSandbox:
             pending = self._faults.get(channel)
             fault = pending.pop(0) if pending else None
         if fault is None:
+            return None
+        time.sleep(float(fault.get("delay_s", 0)))
+        if "status" not in fault:
             return None
         headers = {"Retry-After": str(fault["retry_after"])} if "retry_after" in fault else {}
         return Response(

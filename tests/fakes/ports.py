@@ -54,22 +54,28 @@ class Sent:
     text: str
     audience: Audience = Audience.PRIVATE
     options: tuple[str, ...] = ()
+    key: str = ""
 
 
 @dataclass
 class FakeOutbound:
-    """Records what would have been sent; `fail_next` makes the next N sends raise."""
+    """Records what would have been sent; `fail_next` makes the next N sends raise. Like a
+    platform that honours idempotency keys, it delivers a part whose key it has seen once."""
 
     fail_next: int = 0
     sent: list[Sent] = field(default_factory=list)
     attempts: int = 0
+    keys_seen: list[str] = field(default_factory=list)
 
     def send(self, message: InboundMessage, outgoing: list[Outgoing]) -> None:
         self.attempts += 1
+        self.keys_seen.extend(o.key for o in outgoing)
         if self.fail_next > 0:
             self.fail_next -= 1
             raise DeliveryFailed("fake platform: HTTP 503")
+        delivered = {s.key for s in self.sent}
         self.sent.extend(
-            Sent(message.recipient, message.message_id, o.text, o.audience, o.options)
+            Sent(message.recipient, message.message_id, o.text, o.audience, o.options, o.key)
             for o in outgoing
+            if not o.key or o.key not in delivered
         )

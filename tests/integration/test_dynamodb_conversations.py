@@ -6,13 +6,16 @@ import time
 
 import boto3
 
-from socialcare.model import Channel, Conversation, Entity, Turn
+from socialcare.model import Channel, Conversation, Entity, Sending, Turn
 from socialcare.store.dynamodb_conversations import DynamoDBConversations
 from socialcare_local.cfn_template import Template
 
 
 def _store(template: Template) -> DynamoDBConversations:
     return DynamoDBConversations(template.physical["ConversationsTable"]["Ref"], retention_days=30)
+
+
+KEY = "0f6f5c1e-4c0e-5b7a-9d1e-3f1f0b7a2c11"
 
 
 def _turn(n: int, role: str = "customer") -> Turn:
@@ -23,13 +26,16 @@ def test_a_new_conversation_is_stored_with_its_history_and_expiry(aws: Template)
     store = _store(aws)
     fresh = store.load("telegram:1", Channel.TELEGRAM)
 
-    begun = store.save(fresh, lambda c: c.begin(_turn(1)))
+    begun = store.save(fresh, lambda c: c.begin(_turn(1), KEY, 1.0))
     assert begun is not None
+    assert store.load("telegram:1", Channel.TELEGRAM).sending == (Sending("m1", KEY, 1.0),)
     store.save(begun, lambda c: c.finish(_turn(1, "agent")))
 
     loaded = store.load("telegram:1", Channel.TELEGRAM)
     assert [t.role for t in loaded.turns] == ["customer", "agent"]
     assert loaded.answered == ("m1",)
+    assert loaded.sending == ()
+    assert loaded.has_answered("m1")
     item = boto3.client("dynamodb").get_item(
         TableName=aws.physical["ConversationsTable"]["Ref"],
         Key={"pk": {"S": "telegram:1"}, "sk": {"S": "conversation"}},
@@ -45,7 +51,7 @@ def test_two_workers_on_the_same_message_only_one_may_answer(aws: Template) -> N
     second_view = store.load("telegram:2", Channel.TELEGRAM)
 
     def begin(c: Conversation) -> Conversation:
-        return c if c.has_answered("m7") else c.begin(_turn(7))
+        return c if "m7" in c.answered else c.begin(_turn(7), KEY, 1.0)
 
     winner = store.save(first_view, begin)
     loser = store.save(second_view, begin)
@@ -60,9 +66,9 @@ def test_a_stale_writer_reapplies_its_change_instead_of_losing_the_other(aws: Te
     THEN both turns are kept: the conflict is retried on the fresh copy, not overwritten."""
     store = _store(aws)
     stale = store.load("telegram:3", Channel.TELEGRAM)
-    store.save(stale, lambda c: c.begin(_turn(1)))
+    store.save(stale, lambda c: c.begin(_turn(1), KEY, 1.0))
 
-    store.save(stale, lambda c: c.begin(_turn(2)))
+    store.save(stale, lambda c: c.begin(_turn(2), KEY, 1.0))
 
     assert [t.message_id for t in store.load("telegram:3", Channel.TELEGRAM).turns] == ["m1", "m2"]
 
@@ -71,7 +77,7 @@ def test_history_is_capped(aws: Template) -> None:
     store = _store(aws)
     conversation = store.load("telegram:4", Channel.TELEGRAM)
     for n in range(Conversation.MAX_TURNS + 5):
-        saved = store.save(conversation, lambda c, n=n: c.begin(_turn(n)))
+        saved = store.save(conversation, lambda c, n=n: c.begin(_turn(n), KEY, 1.0))
         assert saved is not None
         conversation = saved
 
@@ -98,6 +104,6 @@ def test_what_was_understood_is_stored_with_the_turn(aws: Template) -> None:
         toxic=False,
         urgent=True,
     )
-    store.save(store.load("telegram:5", Channel.TELEGRAM), lambda c: c.begin(turn))
+    store.save(store.load("telegram:5", Channel.TELEGRAM), lambda c: c.begin(turn, KEY, 1.0))
 
     assert store.load("telegram:5", Channel.TELEGRAM).turns == (turn,)

@@ -184,20 +184,22 @@ def test_failed_send_propagates_and_a_retry_answers_once(
     handler: TurnHandler, store: FakeConversationStore, outbound: FakeOutbound
 ) -> None:
     """GIVEN the platform refuses the reply WHEN handled THEN the failure propagates (so the queue
-    redelivers), the turn is given back, and the redelivery sends the one reply."""
+    redelivers), the customer's turn is kept with its reply released, and the redelivery sends
+    the one reply under the same idempotency key."""
     message = _message("how long does delivery take?")
     outbound.fail_next = 1
 
     with pytest.raises(DeliveryFailed):
         handler.handle(message)
     assert outbound.sent == []
-    assert store.history("telegram:99") == []
+    assert [t.role for t in store.history("telegram:99")] == ["customer"]
 
     result = handler.handle(message)
     assert result.reply is not None
     assert result.reply.citations[0].id == "delivery-time"
     assert len(outbound.sent) == 1
     assert outbound.attempts == 2
+    assert outbound.keys_seen[0] == outbound.keys_seen[1] == outbound.sent[0].key != ""
     assert [t.role for t in store.history("telegram:99")] == ["customer", "agent"]
 
     assert handler.handle(message).reply is None  # and a third delivery sends nothing

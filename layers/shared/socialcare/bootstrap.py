@@ -158,7 +158,9 @@ def turn_handler() -> TurnHandler:
     store = DynamoDBConversations(
         settings().require("conversations_table"), settings().retention_days
     )
-    return TurnHandler(store, EmbeddedIndex.from_folder(), outbound)
+    return TurnHandler(
+        store, EmbeddedIndex.from_folder(), outbound, lease_s=settings().answer_lease_s
+    )
 
 
 def reset() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
@@ -107,6 +108,13 @@ class InboundMessage:
             sender_name="",
         )
 
+    @property
+    def reply_key(self) -> str:
+        """The idempotency key every send of this message's reply carries, however often it is
+        retried: a UUID derived from the channel and the platform's message id (which it does
+        not reveal: WhatsApp's ids embed phone numbers)."""
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"socialcare:{self.channel}:{self.message_id}"))
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
 
@@ -192,16 +200,37 @@ class Turn:
     urgent: bool = False
 
 
+class AnswerInProgress(RuntimeError):
+    """Another attempt holds the right to answer this message and may still be sending: the
+    queue brings the message back later, when that attempt has finished or is presumed dead."""
+
+
+class StoreUnavailable(RuntimeError):
+    """The conversation store failed (throttled, unreachable, contended) after its own retries:
+    the message goes back to the queue."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sending:
+    """A reply on its way: the message it answers, the idempotency key every send of it carries,
+    and when the attempt that holds it began (0: none holds it; the next delivery sends)."""
+
+    message_id: str
+    key: str
+    since: float
+
+
 @dataclass(frozen=True, slots=True)
 class Conversation:
-    """A customer thread as stored: its recent turns, the message ids already answered, and a
-    version for optimistic concurrency (0: never stored)."""
+    """A customer thread as stored: its recent turns, the message ids whose answer has begun,
+    the replies still being sent, and a version for optimistic concurrency (0: never stored)."""
 
     id: str
     channel: Channel
     turns: tuple[Turn, ...] = ()
     answered: tuple[str, ...] = ()
     version: int = 0
+    sending: tuple[Sending, ...] = ()
 
     MAX_TURNS: ClassVar[int] = 50
     MAX_ANSWERED: ClassVar[int] = 200
@@ -220,23 +249,37 @@ class Conversation:
         return max((t.at for t in self.turns if t.role == "customer"), default=0.0)
 
     def has_answered(self, message_id: str) -> bool:
-        return message_id in self.answered
+        """Whether the message's reply went out (its answer began and is no longer sending)."""
+        return message_id in self.answered and self.sending_of(message_id) is None
 
-    def begin(self, customer: Turn) -> Conversation:
-        """With the customer's turn added and its message marked as being answered."""
+    def sending_of(self, message_id: str) -> Sending | None:
+        return next((s for s in self.sending if s.message_id == message_id), None)
+
+    def begin(self, customer: Turn, key: str, now: float) -> Conversation:
+        """With the customer's turn added and its reply marked as being sent since `now`."""
         return replace(
             self,
             turns=(*self.turns, customer)[-self.MAX_TURNS :],
             answered=(*self.answered, customer.message_id)[-self.MAX_ANSWERED :],
+            sending=(*self.sending, Sending(customer.message_id, key, now)),
         )
 
-    def abandon(self, customer: Turn) -> Conversation:
-        """Without the customer's turn, so that a redelivery of the message is answered."""
+    def hold(self, message_id: str, since: float) -> Conversation:
+        """With the reply's attempt restarted at `since` (0: released for the next delivery)."""
         return replace(
             self,
-            turns=tuple(t for t in self.turns if t != customer),
-            answered=tuple(a for a in self.answered if a != customer.message_id),
+            sending=tuple(
+                replace(s, since=since) if s.message_id == message_id else s for s in self.sending
+            ),
         )
 
     def finish(self, agent: Turn) -> Conversation:
-        return replace(self, turns=(*self.turns, agent)[-self.MAX_TURNS :])
+        """With the agent's turn added and its reply no longer sending; as it was when another
+        attempt finished first."""
+        if self.sending_of(agent.message_id) is None:
+            return self
+        return replace(
+            self,
+            turns=(*self.turns, agent)[-self.MAX_TURNS :],
+            sending=tuple(s for s in self.sending if s.message_id != agent.message_id),
+        )

@@ -36,6 +36,7 @@ class Settings:
     whatsapp_template_name: str  # the approved template sent after the 24-hour window
     retention_days: int
     llm_endpoint_url: str  # empty: extractive answers only
+    answer_lease_s: float  # how long an attempt holds a message (see pipeline.DEFAULT_LEASE_S)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -50,6 +51,7 @@ class Settings:
             whatsapp_template_name=env.get("WHATSAPP_TEMPLATE_NAME", "customer_care_follow_up"),
             retention_days=int(env.get("RETENTION_DAYS", "30")),
             llm_endpoint_url=env.get("LLM_ENDPOINT_URL", ""),
+            answer_lease_s=float(env.get("ANSWER_LEASE_S", "30")),
         )
 
     def require(self, name: str) -> str:

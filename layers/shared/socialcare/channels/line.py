@@ -27,6 +27,8 @@ SIGNATURE_HEADER = "x-line-signature"
 # A reply token must be used within a minute of the event; after that we push.
 REPLY_TOKEN_TTL_S = 50
 MAX_MESSAGES_PER_CALL = 5
+# LINE's answer to a push whose X-Line-Retry-Key it has already accepted: delivered before.
+ACCEPTED_BEFORE = 409
 # Events answered by a greeting; the rest (unfollow, leave, memberJoined/Left, unsend,
 # videoPlayComplete, beacon, accountLink, things, membership, module, activated ...) are not.
 _GREETED = {"follow", "join"}
@@ -126,8 +128,9 @@ def _from_event(destination: str, event: dict[str, Any]) -> list[InboundMessage]
 
 class LineOutbound:
     """POST /v2/bot/message/reply with the event's reply token while it is fresh (free, and up to
-    five messages at once); POST /v2/bot/message/push otherwise, with a retry key so that a
-    retried push is delivered once."""
+    five messages at once); POST /v2/bot/message/push otherwise, with the first part's
+    idempotency key as X-Line-Retry-Key, so that a resent push is delivered once (LINE answers
+    409 to a key it has already accepted)."""
 
     def __init__(
         self,
@@ -154,17 +157,24 @@ class LineOutbound:
                         f"{self._api_base}/v2/bot/message/reply",
                         {"replyToken": message.reply_token, "messages": batch},
                         headers=self._headers,
+                        idempotency_key=outgoing[0].key,
                     )
                     continue
                 except DeliveryFailed as failed:
                     # Used or expired (a retried turn): the push below still reaches them.
                     logger.info("reply token refused, pushing", extra={"reason": str(failed)})
-            retry_key = uuid.uuid5(uuid.NAMESPACE_URL, f"line:{message.message_id}:{n}")
-            self._http.post_json(
-                f"{self._api_base}/v2/bot/message/push",
-                {"to": message.recipient, "messages": batch},
-                headers={**self._headers, "X-Line-Retry-Key": str(retry_key)},
-            )
+            first = outgoing[n * MAX_MESSAGES_PER_CALL]
+            retry_key = first.key or str(uuid.uuid5(uuid.NAMESPACE_URL, f"{message.reply_key}:{n}"))
+            try:
+                self._http.post_json(
+                    f"{self._api_base}/v2/bot/message/push",
+                    {"to": message.recipient, "messages": batch},
+                    headers={**self._headers, "X-Line-Retry-Key": retry_key},
+                )
+            except DeliveryFailed as failed:
+                if failed.status != ACCEPTED_BEFORE:
+                    raise
+                logger.info("push already accepted under its retry key")
 
 
 def _message(one: Outgoing) -> dict[str, Any]:

@@ -178,12 +178,14 @@ class MetaMessagingOutbound:
                     f"{self._api_base}/{message.thread_id}/{edge}",
                     {"message": one.text},
                     headers=self._headers,
+                    idempotency_key=one.key,
                 )
                 continue
             answer = self._http.post_json(
                 f"{self._api_base}/{message.account_id}/messages",
                 {"recipient": recipient, "messaging_type": "RESPONSE", "message": _body(one)},
                 headers=self._headers,
+                idempotency_key=one.key,
             )
             recipient = {"id": str(answer.get("recipient_id") or message.recipient)}
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
@@ -28,6 +29,16 @@ class Outgoing:
     options: tuple[str, ...] = ()
     audience: Audience = Audience.PRIVATE
     language: str = "en"
+    key: str = ""  # idempotency key: the same for every resend of this part, unique to it
+
+
+def keyed(outgoing: list[Outgoing], reply_key: str) -> list[Outgoing]:
+    """Each part with its own idempotency key, derived from the reply's: a resend of the reply
+    sends every part under the key it had the first time."""
+    return [
+        replace(one, key=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{reply_key}:{n}")))
+        for n, one in enumerate(outgoing)
+    ]
 
 
 class Outbound(Protocol):

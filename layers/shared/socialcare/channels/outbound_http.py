@@ -14,10 +14,17 @@ import urllib3
 from urllib3.util.retry import Retry
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# The IETF's header (draft-ietf-httpapi-idempotency-key-header): a platform that honours it
+# delivers a request once however often it is resent; others ignore it.
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 class DeliveryFailed(Exception):
     """A reply the platform did not accept, after retries. The message goes back to the queue."""
+
+    def __init__(self, reason: str, status: int = 0) -> None:
+        super().__init__(reason)
+        self.status = status  # the platform's HTTP status; 0 when it never answered
 
 
 class CappedRetry(Retry):
@@ -49,20 +56,27 @@ class PlatformHttp:
         )
 
     def post_json(
-        self, url: str, payload: dict[str, Any], headers: dict[str, str] | None = None
+        self,
+        url: str,
+        payload: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        idempotency_key: str = "",
     ) -> dict[str, Any]:
+        """POST `payload`; `idempotency_key` travels as the Idempotency-Key header, so that a
+        resend of the same reply part is recognised by a platform that honours it."""
         where = urlsplit(url).netloc  # never the path: Telegram puts the bot token there
+        keyed = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key else {}
         try:
             response = self._pool.request(
                 "POST",
                 url,
                 body=json.dumps(payload, ensure_ascii=False).encode(),
-                headers={"Content-Type": "application/json", **(headers or {})},
+                headers={"Content-Type": "application/json", **keyed, **(headers or {})},
             )
         except urllib3.exceptions.HTTPError as error:
             raise DeliveryFailed(f"{where}: {type(error).__name__}") from None
         if response.status >= 400:
-            raise DeliveryFailed(f"{where}: HTTP {response.status}")
+            raise DeliveryFailed(f"{where}: HTTP {response.status}", response.status)
         try:
             body = json.loads(response.data or b"{}")
         except json.JSONDecodeError:

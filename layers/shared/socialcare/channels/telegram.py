@@ -182,4 +182,4 @@ class TelegramOutbound:
                         [{"text": option, "callback_data": option}] for option in one.options
                     ]
                 }
-            self._http.post_json(f"{self._base}/sendMessage", body)
+            self._http.post_json(f"{self._base}/sendMessage", body, idempotency_key=one.key)

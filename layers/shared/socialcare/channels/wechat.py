@@ -178,12 +178,15 @@ class WeChatOutbound:
             self._post(
                 "/cgi-bin/message/custom/send",
                 {"touser": message.recipient, "msgtype": "text", "text": {"content": one.text}},
+                one.key,
             )
 
-    def _post(self, path: str, body: dict[str, Any]) -> None:
+    def _post(self, path: str, body: dict[str, Any], key: str) -> None:
         for fresh in (False, True):
             token = self._access_token(refresh=fresh)
-            answer = self._http.post_json(f"{self._api_base}{path}?access_token={token}", body)
+            answer = self._http.post_json(
+                f"{self._api_base}{path}?access_token={token}", body, idempotency_key=key
+            )
             code = as_int(answer.get("errcode"))
             if code == 0:
                 return

@@ -148,6 +148,7 @@ class WhatsAppOutbound:
                     **self._content(one),
                 },
                 headers=self._headers,
+                idempotency_key=one.key,
             )
 
     def _content(self, one: Outgoing) -> dict[str, Any]:

@@ -153,10 +153,12 @@ class XOutbound:
                     f"{self._api_base}/2/tweets",
                     {"text": one.text, "reply": {"in_reply_to_tweet_id": message.thread_id}},
                     headers=self._headers,
+                    idempotency_key=one.key,
                 )
             else:
                 self._http.post_json(
                     f"{self._api_base}/2/dm_conversations/with/{message.recipient}/messages",
                     {"text": one.text},
                     headers=self._headers,
+                    idempotency_key=one.key,
                 )

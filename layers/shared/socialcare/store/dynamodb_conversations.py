@@ -1,7 +1,8 @@
 """Conversations in DynamoDB, one item each (pk = conversation id, sk = "conversation"):
-its recent turns, the message ids already answered, a version for optimistic concurrency, and
-`expires_at` for the table's TTL. One GetItem loads a conversation, one conditional PutItem
-stores it."""
+its recent turns, the message ids whose answer began, the replies still being sent (with their
+idempotency keys), a version for optimistic concurrency, and `expires_at` for the table's TTL.
+One GetItem loads a conversation, one conditional PutItem stores it. DynamoDB's failures leave
+as the domain's StoreUnavailable, after botocore's own retries."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from socialcare.model import Channel, Conversation, Entity, Turn
+from socialcare.model import Channel, Conversation, Entity, Sending, StoreUnavailable, Turn
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -22,7 +23,7 @@ SORT_KEY = "conversation"
 MAX_ATTEMPTS = 5
 
 
-class ConcurrentUpdates(RuntimeError):
+class ConcurrentUpdates(StoreUnavailable):
     """Others kept storing the same conversation; the message goes back to the queue."""
 
 
@@ -35,11 +36,14 @@ class DynamoDBConversations:
         self._client = client or boto3.session.Session().client("dynamodb")
 
     def load(self, conversation_id: str, channel: Channel) -> Conversation:
-        item = self._client.get_item(
-            TableName=self._table,
-            Key={"pk": {"S": conversation_id}, "sk": {"S": SORT_KEY}},
-            ConsistentRead=True,
-        ).get("Item")
+        try:
+            item = self._client.get_item(
+                TableName=self._table,
+                Key={"pk": {"S": conversation_id}, "sk": {"S": SORT_KEY}},
+                ConsistentRead=True,
+            ).get("Item")
+        except (ClientError, BotoCoreError) as error:
+            raise StoreUnavailable(f"loading a conversation: {_code(error)}") from error
         if item is None:
             return Conversation(conversation_id, channel)
         return Conversation(
@@ -48,6 +52,10 @@ class DynamoDBConversations:
             turns=tuple(_turn(t["M"]) for t in item["turns"]["L"]),
             answered=tuple(a["S"] for a in item["answered"]["L"]),
             version=int(item["version"]["N"]),
+            sending=tuple(
+                Sending(s["M"]["message_id"]["S"], s["M"]["key"]["S"], float(s["M"]["since"]["N"]))
+                for s in item.get("sending", {}).get("L", [])
+            ),
         )
 
     def save(
@@ -62,10 +70,12 @@ class DynamoDBConversations:
             try:
                 self._put(stored, expected_version=current.version)
             except ClientError as error:
-                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                    raise
+                if _code(error) != "ConditionalCheckFailedException":
+                    raise StoreUnavailable(f"storing a conversation: {_code(error)}") from error
                 current = self.load(conversation.id, conversation.channel)
                 continue
+            except BotoCoreError as error:
+                raise StoreUnavailable(f"storing a conversation: {_code(error)}") from error
             return stored
         raise ConcurrentUpdates(f"{conversation.id} changed {MAX_ATTEMPTS} times while saving")
 
@@ -86,11 +96,29 @@ class DynamoDBConversations:
                 "channel": {"S": conversation.channel.value},
                 "turns": {"L": [{"M": _turn_item(t)} for t in conversation.turns]},
                 "answered": {"L": [{"S": a} for a in conversation.answered]},
+                "sending": {
+                    "L": [
+                        {
+                            "M": {
+                                "message_id": {"S": s.message_id},
+                                "key": {"S": s.key},
+                                "since": {"N": repr(s.since)},
+                            }
+                        }
+                        for s in conversation.sending
+                    ]
+                },
                 "version": {"N": str(conversation.version)},
                 "expires_at": {"N": str(int(time.time()) + self._retention)},
             },
             **condition,
         )
+
+
+def _code(error: ClientError | BotoCoreError) -> str:
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code", "ClientError"))
+    return type(error).__name__
 
 
 def _turn_item(turn: Turn) -> dict[str, Any]:

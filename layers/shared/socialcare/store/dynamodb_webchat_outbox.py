@@ -1,5 +1,7 @@
 """Web chat replies in DynamoDB, one item per message (pk = session id, sk = a cursor that sorts
-in the order the replies were written), kept for a day by the table's TTL."""
+in the order the replies were written), kept for a day by the table's TTL. A part that carries an
+idempotency key is written together with a marker of its key (pk = "<session id>#sent"), in one
+transaction that fails when the marker exists: a resent reply is written once."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore.exceptions import ClientError
 
 from socialcare.channels.outbound import Outgoing
 
@@ -24,19 +27,37 @@ class DynamoDBWebchatOutbox:
 
     def append(self, session_id: str, message_id: str, outgoing: list[Outgoing]) -> None:
         now = time.time()
+        expires = {"N": str(int(now) + RETENTION_S)}
         for n, one in enumerate(outgoing):
-            self._client.put_item(
-                TableName=self._table,
-                Item={
-                    "pk": {"S": session_id},
-                    # Milliseconds first, so later replies sort after earlier ones; the message
-                    # id and part number keep the parts of one answer in order.
-                    "sk": {"S": f"{int(now * 1000):013d}:{message_id}:{n:02d}"},
-                    "text": {"S": one.text},
-                    "options": {"L": [{"S": o} for o in one.options]},
-                    "expires_at": {"N": str(int(now) + RETENTION_S)},
-                },
-            )
+            reply: dict[str, Any] = {
+                "pk": {"S": session_id},
+                # Milliseconds first, so later replies sort after earlier ones; the message
+                # id and part number keep the parts of one answer in order.
+                "sk": {"S": f"{int(now * 1000):013d}:{message_id}:{n:02d}"},
+                "text": {"S": one.text},
+                "options": {"L": [{"S": o} for o in one.options]},
+                "expires_at": expires,
+            }
+            if not one.key:
+                self._client.put_item(TableName=self._table, Item=reply)
+                continue
+            marker: dict[str, Any] = {"pk": {"S": f"{session_id}#sent"}, "sk": {"S": one.key}}
+            try:
+                self._client.transact_write_items(
+                    TransactItems=[
+                        {
+                            "Put": {
+                                "TableName": self._table,
+                                "Item": {**marker, "expires_at": expires},
+                                "ConditionExpression": "attribute_not_exists(pk)",
+                            }
+                        },
+                        {"Put": {"TableName": self._table, "Item": reply}},
+                    ]
+                )
+            except ClientError as error:
+                if not _written_before(error):
+                    raise
 
     def since(self, session_id: str, cursor: str) -> list[dict[str, Any]]:
         # DynamoDB takes no empty key value: no cursor means the session's replies from the start.
@@ -62,3 +83,9 @@ class DynamoDBWebchatOutbox:
             }
             for item in items
         ]
+
+
+def _written_before(error: ClientError) -> bool:
+    """Whether a cancelled transaction failed on the marker's condition (and nothing else)."""
+    reasons = error.response.get("CancellationReasons", [])
+    return bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"
