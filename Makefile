@@ -5,9 +5,12 @@ PY := $(VENV)/bin/python
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SAM_CLI_VERSION := 1.170.0
+# checkov pins its own boto3 and friends too: its own tool environment, like SAM CLI.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_VERSION := 3.3.30
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install sam up demo test unit integration e2e lint format build validate bench clean
+.PHONY: install sam checkov up demo load test unit integration e2e lint format build validate bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +24,18 @@ $(SAM_VENV)/.installed:
 	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli==$(SAM_CLI_VERSION)
 	touch $@
 
+$(CHECKOV_VENV)/.installed:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet checkov==$(CHECKOV_VERSION)
+	touch $@
+
 install: $(VENV)/.installed
 sam: $(SAM_VENV)/.installed
+
+## checkov over template.yaml: every finding fixed or skipped in the template with a reason
+checkov: $(CHECKOV_VENV)/.installed
+	$(CHECKOV_VENV)/bin/checkov -f template.yaml --framework cloudformation --compact --quiet --skip-download
 
 ## The local stack in the foreground until Ctrl-C: gateway :3000, platform sandbox :3001, moto :5000
 up: install
@@ -42,7 +55,7 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install sam lint
+test: install sam lint checkov
 	SAM_CLI=$(SAM) $(VENV)/bin/pytest
 
 unit: install
@@ -60,4 +73,4 @@ bench: install sam
 	SAM_CLI=$(SAM) $(PY) -m socialcare_local.bench
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache

@@ -1,4 +1,5 @@
-"""Create template.yaml's queues, tables, bucket and secrets on the moto server."""
+"""Create template.yaml's key, queues, tables, bucket and secrets on the moto server, encrypted
+with the template's customer managed key as in AWS."""
 
 from __future__ import annotations
 
@@ -20,10 +21,13 @@ _QUEUE_ATTRIBUTES = (
     "DelaySeconds",
     "ReceiveMessageWaitTimeSeconds",
     "SqsManagedSseEnabled",
+    "KmsMasterKeyId",
+    "KmsDataKeyReusePeriodSeconds",
 )
 
 
 def provision(template: Template, session: boto3.session.Session) -> None:
+    _keys(template, session.client("kms"))
     _queues(template, session.client("sqs"))
     _tables(template, session.client("dynamodb"))
     _buckets(template, session.client("s3"))
@@ -40,6 +44,14 @@ def function_environment(template: Template) -> dict[str, str]:
 
 def _text(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _keys(template: Template, kms: Any) -> None:
+    for logical, props in template.of_type("AWS::KMS::Key").items():
+        key = kms.create_key(Description=props.get("Description", logical))["KeyMetadata"]
+        if props.get("EnableKeyRotation"):
+            kms.enable_key_rotation(KeyId=key["KeyId"])
+        template.physical[logical] = {"Ref": key["KeyId"], "Arn": key["Arn"]}
 
 
 def _queues(template: Template, sqs: Any) -> None:
@@ -67,6 +79,7 @@ def _tables(template: Template, dynamodb: Any) -> None:
             AttributeDefinitions=props["AttributeDefinitions"],
             KeySchema=props["KeySchema"],
             BillingMode=props.get("BillingMode", "PAY_PER_REQUEST"),
+            SSESpecification=_table_encryption(template.resolve(props["SSESpecification"])),
         )["TableDescription"]
         ttl = props.get("TimeToLiveSpecification")
         if ttl:
@@ -74,11 +87,30 @@ def _tables(template: Template, dynamodb: Any) -> None:
         template.physical[logical] = {"Ref": name, "Arn": description["TableArn"]}
 
 
+def _table_encryption(spec: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation's SSESpecification in the API's words (Enabled, not SSEEnabled)."""
+    return {("Enabled" if k == "SSEEnabled" else k): v for k, v in spec.items()}
+
+
 def _buckets(template: Template, s3: Any) -> None:
     for logical, props in template.of_type("AWS::S3::Bucket").items():
         name = template.resolve(props["BucketName"])
         s3.create_bucket(Bucket=name)
+        if "BucketEncryption" in props:
+            rules = template.resolve(props["BucketEncryption"]["ServerSideEncryptionConfiguration"])
+            s3.put_bucket_encryption(
+                Bucket=name,
+                ServerSideEncryptionConfiguration={"Rules": [_bucket_rule(r) for r in rules]},
+            )
         template.physical[logical] = {"Ref": name, "Arn": f"arn:aws:s3:::{name}"}
+
+
+def _bucket_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation's encryption rule in the API's words (ApplyServerSideEncryptionByDefault)."""
+    return {
+        ("ApplyServerSideEncryptionByDefault" if k == "ServerSideEncryptionByDefault" else k): v
+        for k, v in rule.items()
+    }
 
 
 def _secrets(template: Template, secretsmanager: Any) -> None:
