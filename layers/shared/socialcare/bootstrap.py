@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from socialcare.channels.outbound import Outbound
     from socialcare.channels.webchat import WebchatSessions
     from socialcare.pipeline import TurnHandler
+    from socialcare.store.dynamodb_erasure import DynamoDBErasure
     from socialcare.store.dynamodb_webchat_outbox import DynamoDBWebchatOutbox
     from socialcare.store.idempotency import OncePerMessage
     from socialcare.webhook import InboundChannel
@@ -160,6 +161,16 @@ def turn_handler() -> TurnHandler:
     )
     return TurnHandler(
         store, EmbeddedIndex.from_folder(), outbound, lease_s=settings().answer_lease_s
+    )
+
+
+def erasure() -> DynamoDBErasure:
+    from socialcare.store.dynamodb_erasure import DynamoDBErasure
+
+    return DynamoDBErasure(
+        settings().require("conversations_table"),
+        settings().require("webchat_outbox_table"),
+        settings().require("erasure_audit_table"),
     )
 
 

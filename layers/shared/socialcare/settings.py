@@ -31,6 +31,7 @@ class Settings:
     idempotency_table: str
     conversations_table: str
     webchat_outbox_table: str
+    erasure_audit_table: str
     secret_names: dict[Channel, str]  # Secrets Manager secret of each channel's credentials
     api_bases: dict[Channel, str]
     whatsapp_template_name: str  # the approved template sent after the 24-hour window
@@ -46,6 +47,7 @@ class Settings:
             idempotency_table=env.get("IDEMPOTENCY_TABLE", ""),
             conversations_table=env.get("CONVERSATIONS_TABLE", ""),
             webchat_outbox_table=env.get("WEBCHAT_OUTBOX_TABLE", ""),
+            erasure_audit_table=env.get("ERASURE_AUDIT_TABLE", ""),
             secret_names={c: env.get(f"{c.upper()}_SECRET_NAME", "") for c in Channel},
             api_bases={c: env.get(f"{c.upper()}_API_BASE", base) for c, base in API_BASES.items()},
             whatsapp_template_name=env.get("WHATSAPP_TEMPLATE_NAME", "customer_care_follow_up"),
