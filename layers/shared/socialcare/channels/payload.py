@@ -11,7 +11,10 @@ from socialcare.webhook import MalformedPayload
 
 def json_object(body: bytes) -> dict[str, Any]:
     try:
-        data = json.loads(body)
+        # Strict UTF-8 (json.loads of bytes would let surrogates through), and no escaped lone
+        # surrogate ("\ud800"): valid JSON, but no queue or table can carry it onwards.
+        data = json.loads(body.decode("utf-8"))
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
     except (ValueError, RecursionError) as error:  # bad UTF-8 or JSON, huge numbers, deep nesting
         raise MalformedPayload(f"body is not JSON we accept: {type(error).__name__}") from None
     if not isinstance(data, dict):
