@@ -25,6 +25,9 @@ class StackConfig:
     gateway_port: int = 3000
     sandbox_port: int = 3001
     retry_after_s: int | None = None  # see SqsPoller
+    # Concurrent worker invocations, as Lambda scales a FIFO queue's consumer out across message
+    # groups (one group's messages are never in flight twice, so each conversation keeps order).
+    worker_concurrency: int = 1
     stack_name: str = "socialcare-local"
     parameters: dict[str, str] = field(default_factory=dict)  # template parameter overrides
 
@@ -37,6 +40,7 @@ class StackConfig:
             gateway_port=int(env.get("LOCAL_GATEWAY_PORT", 3000)),
             sandbox_port=int(env.get("LOCAL_SANDBOX_PORT", 3001)),
             retry_after_s=int(retry) if retry else None,
+            worker_concurrency=int(env.get("LOCAL_WORKER_CONCURRENCY", 1)),
             parameters={"LogLevel": env["LOG_LEVEL"]} if "LOG_LEVEL" in env else {},
         )
         return replace(config, **overrides)
@@ -91,15 +95,18 @@ class LocalStack:
         for spec in specs:
             for queue, batch_size in spec.queues:
                 physical = self.template.physical[queue]
-                poller = SqsPoller(
-                    sqs,
-                    physical["Ref"],
-                    physical["Arn"],
-                    self.functions[spec.logical_id],
-                    batch_size=batch_size,
-                    retry_after_s=self.config.retry_after_s,
-                )
-                self._pollers.append(poller.start())
+                for n in range(max(1, self.config.worker_concurrency)):
+                    # Each concurrent invocation in its own "container": its own module state.
+                    function = self.functions[spec.logical_id] if n == 0 else LocalFunction(spec)
+                    poller = SqsPoller(
+                        sqs,
+                        physical["Ref"],
+                        physical["Arn"],
+                        function,
+                        batch_size=batch_size,
+                        retry_after_s=self.config.retry_after_s,
+                    )
+                    self._pollers.append(poller.start())
         wait_until(lambda: http_status(f"{self.gateway_url}/health") == 200, "the gateway")
         return self
 

@@ -1,0 +1,418 @@
+"""`make load`: a bounded load run against the local stack, over loopback only.
+
+It starts the stack (`python -m socialcare_local up`, in its own process, on free 127.0.0.1
+ports), then:
+
+1. the ceiling: messages put straight on the queue, as fast as SQS takes them, answered by the
+   stack's single worker process: the most it can answer per second here;
+2. the load: MESSAGES signed webhooks across CONVERSATIONS customers on several channels, at RATE
+   messages a second (each customer's messages in order, a few seconds apart), then waits for
+   the replies in the platform sandbox (bounded) and checks every message got exactly one reply,
+   in order within its conversation;
+
+and reports latency from webhook POST to reply recorded in the sandbox (p50/p95/p99), the
+throughput against the ceiling, lost, duplicated and out-of-order replies. Results go to
+bench/load.json and bench/load.png, and the README's load table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from socialcare.knowledge.embedded_index import EmbeddedIndex
+from socialcare.model import Channel, InboundMessage, Kind
+from socialcare.pipeline import compose
+from socialcare_local.moto_server import AWS_ENV, free_port, http_status, wait_until
+from socialcare_local.traffic import (
+    Delivery,
+    line_events,
+    line_text,
+    meta_messages,
+    post,
+    telegram_update,
+    whatsapp_delivery,
+    whatsapp_text,
+    x_direct_message,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench" / "load.json"
+PLOT = ROOT / "bench" / "load.png"
+README = ROOT / "README.md"
+START, END = "<!-- load:start -->", "<!-- load:end -->"
+P95_TARGET_S = 1.0
+
+# Questions whose answers differ from the first words on: a reply tells which question it answers.
+QUESTIONS = (
+    "how long does delivery take?",
+    "which payment methods can I use?",
+    "how do I cancel my order?",
+    "how can I track my order?",
+    "I want to return an item",
+)
+CHANNELS = ("telegram", "whatsapp", "messenger", "line", "x")
+SENDERS = 8  # threads posting webhooks; each owns some conversations, so their order holds
+
+
+@dataclass
+class Conversation:
+    channel: str
+    number: int
+    sent_at: list[float] = field(default_factory=list)  # when each question was POSTed
+    statuses: list[int] = field(default_factory=list)
+
+    def delivery(self, question: str) -> Delivery:
+        n = 700_000 + self.number
+        match self.channel:
+            case "telegram":
+                return telegram_update(n, {"text": question})
+            case "whatsapp":
+                return whatsapp_delivery(f"4915{n:09d}", [whatsapp_text(question)])
+            case "messenger":
+                return meta_messages("messenger", f"66{n:014d}", [{"text": question}])
+            case "line":
+                return line_events(f"U{n:032x}", [line_text(question)])
+        return x_direct_message(f"1205{n:015d}", question)
+
+    @property
+    def recipient(self) -> str:
+        return self.delivery(QUESTIONS[0]).recipient
+
+
+def _expected_openings() -> list[str]:
+    index = EmbeddedIndex.from_folder()
+    openings = []
+    for question in QUESTIONS:
+        message = InboundMessage(Channel.TELEGRAM, "q", "q", "q", "q", Kind.TEXT, question)
+        openings.append(compose(message, "en", index).text[:40])
+    if len(set(openings)) != len(openings):
+        raise RuntimeError("two load questions share an answer: replies could not be told apart")
+    return openings
+
+
+class RunningStack:
+    """`python -m socialcare_local up` in a child process, on free loopback ports."""
+
+    def __init__(self, worker_concurrency: int) -> None:
+        self.ports = {
+            "LOCAL_GATEWAY_PORT": free_port(),
+            "LOCAL_SANDBOX_PORT": free_port(),
+            "LOCAL_MOTO_PORT": free_port(),
+        }
+        env = {
+            **os.environ,
+            **{k: str(v) for k, v in self.ports.items()},
+            "LOG_LEVEL": "ERROR",
+            "LOCAL_RETRY_AFTER_S": "1",
+            "LOCAL_WORKER_CONCURRENCY": str(worker_concurrency),
+        }
+        self.gateway = f"http://127.0.0.1:{self.ports['LOCAL_GATEWAY_PORT']}"
+        self.sandbox = f"http://127.0.0.1:{self.ports['LOCAL_SANDBOX_PORT']}"
+        self.moto = f"http://127.0.0.1:{self.ports['LOCAL_MOTO_PORT']}"
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "socialcare_local", "up"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(lambda: http_status(f"{self.gateway}/health") == 200, "the stack", 90)
+
+    def sent(self) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(f"{self.sandbox}/_sent", timeout=30) as response:
+            return list(json.loads(response.read()))
+
+    def clear_sent(self) -> None:
+        request = urllib.request.Request(f"{self.sandbox}/_sent", method="DELETE")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+    def wait_for_sent(self, count: int, timeout_s: float) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            sent = self.sent()
+            if len(sent) >= count or time.monotonic() > deadline:
+                return sent
+            time.sleep(0.25)
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=30)
+
+
+def measure_ceiling(stack: RunningStack, messages: int) -> float:
+    """Messages a second the stack's one worker process answers when the queue is full."""
+    sqs = boto3.session.Session(
+        aws_access_key_id=AWS_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=AWS_ENV["AWS_SECRET_ACCESS_KEY"],
+        region_name=AWS_ENV["AWS_REGION"],
+    ).client("sqs", endpoint_url=stack.moto)
+    queue = sqs.get_queue_url(QueueName="socialcare-local-inbound.fifo")["QueueUrl"]
+    bodies = [
+        InboundMessage(
+            Channel.TELEGRAM,
+            f"ceiling-{n}",
+            f"telegram:{900_000 + n % 50}",
+            str(900_000 + n % 50),
+            str(900_000 + n % 50),
+            Kind.TEXT,
+            QUESTIONS[n % len(QUESTIONS)],
+            sent_at=int(time.time()),
+        )
+        for n in range(messages)
+    ]
+    stack.clear_sent()
+    started = time.time()
+    for first in range(0, messages, 10):
+        sqs.send_message_batch(
+            QueueUrl=queue,
+            Entries=[
+                {
+                    "Id": str(i),
+                    "MessageBody": m.to_json(),
+                    "MessageGroupId": m.conversation_id,
+                    "MessageDeduplicationId": m.message_id,
+                }
+                for i, m in enumerate(bodies[first : first + 10])
+            ],
+        )
+    sent = stack.wait_for_sent(messages, timeout_s=messages)  # a second a message at worst
+    if len(sent) < messages:
+        raise RuntimeError(f"ceiling run: {len(sent)} of {messages} answered")
+    return messages / (max(s["at"] for s in sent) - started)
+
+
+def send_load(
+    stack: RunningStack, conversations: list[Conversation], per: int, rate: float
+) -> float:
+    """POST every question on its schedule: message k of the run at start + k / rate."""
+    started = time.time() + 0.5
+
+    def sender(mine: list[Conversation]) -> None:
+        schedule = sorted(
+            (
+                (started + (q * len(conversations) + c.number) / rate, c, q)
+                for c in mine
+                for q in range(per)
+            ),
+            key=lambda item: item[0],
+        )
+        for due, conversation, q in schedule:
+            time.sleep(max(0.0, due - time.time()))
+            delivery = conversation.delivery(QUESTIONS[q])
+            conversation.sent_at.append(time.time())
+            conversation.statuses.append(
+                post(stack.gateway, delivery.path, delivery.body, delivery.headers)[0]
+            )
+
+    threads = [
+        threading.Thread(target=sender, args=(conversations[i::SENDERS],), daemon=True)
+        for i in range(SENDERS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return started
+
+
+def check(
+    conversations: list[Conversation], sent: list[dict[str, Any]], openings: list[str], per: int
+) -> dict[str, Any]:
+    """Lost, duplicated and out-of-order replies, and each answered message's latency."""
+    by_recipient: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for reply in sent:
+        by_recipient.setdefault((reply["channel"], reply["recipient"]), []).append(reply)
+    lost = duplicated = out_of_order = 0
+    latencies: list[tuple[float, float]] = []  # (sent at, seconds to the reply)
+    for conversation in conversations:
+        replies = by_recipient.get((conversation.channel, conversation.recipient), [])
+        lost += max(0, per - len(replies))
+        duplicated += max(0, len(replies) - per)
+        for q, reply in enumerate(replies[:per]):
+            if not reply["text"].startswith(openings[q]):
+                out_of_order += 1
+            elif q < len(conversation.sent_at):
+                latencies.append((conversation.sent_at[q], reply["at"] - conversation.sent_at[q]))
+    return {
+        "lost": lost,
+        "duplicated": duplicated,
+        "out_of_order": out_of_order,
+        "latencies": latencies,
+    }
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def run(
+    messages: int = 1000, conversations: int = 200, rate: float = 50.0, workers: int = 4
+) -> dict[str, Any]:
+    per = max(1, messages // conversations)
+    openings = _expected_openings()
+    print("load: the worker's single-process ceiling ...", file=sys.stderr, flush=True)
+    single = RunningStack(worker_concurrency=1)
+    try:
+        ceiling = measure_ceiling(single, messages=min(300, messages))
+    finally:
+        single.stop()
+    print(
+        f"load: starting the local stack, {workers} worker invocations ...",
+        file=sys.stderr,
+        flush=True,
+    )
+    stack = RunningStack(worker_concurrency=workers)
+    try:
+        people = [Conversation(CHANNELS[n % len(CHANNELS)], n) for n in range(conversations)]
+        print(
+            f"load: {per * conversations} messages, {conversations} conversations, "
+            f"{len(CHANNELS)} channels, {rate:g}/s ...",
+            file=sys.stderr,
+            flush=True,
+        )
+        progress = threading.Event()
+        threading.Thread(
+            target=_progress, args=(stack, per * conversations, progress), daemon=True
+        ).start()
+        started = send_load(stack, people, per, rate)
+        # Bounded: everything answered, or a minute after the last POST.
+        sent = stack.wait_for_sent(per * conversations, timeout_s=60)
+        time.sleep(2.0)  # anything doubled would show within the redelivery delay
+        sent = stack.sent()
+        progress.set()
+    finally:
+        stack.stop()
+    checked = check(people, sent, openings, per)
+    seconds = [s for _, s in checked["latencies"]]
+    last_reply = max((s["at"] for s in sent), default=started)
+    result = {
+        "messages": per * conversations,
+        "conversations": conversations,
+        "channels": list(CHANNELS),
+        "offered_rate_per_s": rate,
+        "webhook_non_2xx": sum(1 for c in people for s in c.statuses if s != 200),
+        "answered": len(seconds),
+        "lost": checked["lost"],
+        "duplicated": checked["duplicated"],
+        "out_of_order": checked["out_of_order"],
+        "latency_p50_s": round(percentile(seconds, 50), 3) if seconds else None,
+        "latency_p95_s": round(percentile(seconds, 95), 3) if seconds else None,
+        "latency_p99_s": round(percentile(seconds, 99), 3) if seconds else None,
+        "latency_max_s": round(max(seconds), 3) if seconds else None,
+        "throughput_per_s": round(len(sent) / max(last_reply - started, 1e-9), 1),
+        "worker_ceiling_per_s": round(ceiling, 1),
+        "concurrent_worker_invocations": workers,
+        "p95_target_s": P95_TARGET_S,
+    }
+    _plot(checked["latencies"], started, result)
+    return result
+
+
+def _progress(stack: RunningStack, total: int, done: threading.Event) -> None:
+    while not done.wait(5.0):
+        print(f"load: {len(stack.sent())}/{total} replies", file=sys.stderr, flush=True)
+
+
+def _plot(latencies: list[tuple[float, float]], started: float, result: dict[str, Any]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    left.scatter([t - started for t, _ in latencies], [s for _, s in latencies], s=4)
+    left.axhline(P95_TARGET_S, color="red", linestyle="--", label="p95 target (1 s)")
+    left.set_xlabel("seconds into the run (webhook POST)")
+    left.set_ylabel("POST to reply in the sandbox (s)")
+    left.set_title(
+        f"{result['messages']} messages at {result['offered_rate_per_s']:g}/s: "
+        f"p95 {result['latency_p95_s']} s"
+    )
+    left.legend()
+    bars = {
+        "offered": result["offered_rate_per_s"],
+        "achieved": result["throughput_per_s"],
+        "worker ceiling": result["worker_ceiling_per_s"],
+    }
+    right.bar(list(bars), list(bars.values()), color=["grey", "tab:blue", "tab:green"])
+    right.set_ylabel("messages per second")
+    right.set_title(
+        f"lost {result['lost']}, duplicated {result['duplicated']}, "
+        f"out of order {result['out_of_order']}"
+    )
+    fig.tight_layout()
+    PLOT.parent.mkdir(exist_ok=True)
+    fig.savefig(PLOT, dpi=110)
+    plt.close(fig)
+
+
+def table(result: dict[str, Any]) -> str:
+    p95 = result["latency_p95_s"]
+    ok = p95 is not None and p95 <= P95_TARGET_S
+    clean = result["lost"] == result["duplicated"] == result["out_of_order"] == 0
+    rows = [
+        (
+            "messages / conversations / channels",
+            f"{result['messages']} / {result['conversations']} / {len(result['channels'])}",
+            "",
+        ),
+        ("offered rate", f"{result['offered_rate_per_s']:g}/s", ""),
+        (
+            "lost / duplicated / out of order",
+            f"{result['lost']} / {result['duplicated']} / {result['out_of_order']}",
+            f"0 / 0 / 0 {'✅' if clean else '❌'}",
+        ),
+        (
+            "POST to reply p50 / p95 / p99",
+            f"{result['latency_p50_s']} / {p95} / {result['latency_p99_s']} s",
+            f"p95 ≤ {P95_TARGET_S:g} s {'✅' if ok else '❌'}",
+        ),
+        (
+            "throughput / worker ceiling (same run)",
+            f"{result['throughput_per_s']} / {result['worker_ceiling_per_s']} per s",
+            "",
+        ),
+    ]
+    lines = ["| figure | value | target |", "| --- | ---: | --- |"]
+    lines += [f"| {name} | {value} | {target} |" for name, value, target in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="socialcare_local.bench_load", description=__doc__)
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--conversations", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=50.0, help="messages a second")
+    parser.add_argument(
+        "--workers", type=int, default=4, help="concurrent worker invocations (Lambda's scale-out)"
+    )
+    args = parser.parse_args(argv)
+    result = run(args.messages, args.conversations, args.rate, args.workers)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    rendered = table(result)
+    readme = README.read_text()
+    if START in readme and END in readme:
+        head, _, rest = readme.partition(START)
+        _, _, tail = rest.partition(END)
+        README.write_text(f"{head}{START}\n{rendered}\n{END}{tail}")
+    print(rendered)
+    clean = result["lost"] == result["duplicated"] == result["out_of_order"] == 0
+    return 0 if clean else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

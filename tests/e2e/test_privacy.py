@@ -1,0 +1,139 @@
+"""Seeded personal data sent through the running local stack on every channel, then looked for
+everywhere it could have been kept: every DynamoDB table, every SQS queue (one message held in
+the dead-letter queue on purpose), and everything the stack logged. None of it may be found."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+from socialcare_local.moto_server import AWS_ENV, free_port, http_status, wait_until
+from socialcare_local.traffic import deliver, sent
+from tests.channel_cases import CASES
+
+pytestmark = pytest.mark.e2e
+
+# Each seed as the customer writes it, and the forms it could be stored in.
+SEEDS = {
+    "email": ("write to ada.lovelace@example.com", ["ada.lovelace@example.com"]),
+    "phone": ("call me on +44 20 7946 0958", ["7946 0958", "79460958"]),
+    "card": (
+        "my card 4111 1111 1111 1111 was charged",
+        ["4111 1111 1111 1111", "4111111111111111"],
+    ),
+    "cn_id": ("身份证 11010519491231002X", ["11010519491231002X"]),
+    "iban": ("refund to DE89 3704 0044 0532 0130 00", ["DE89 3704", "DE89370400440532013000"]),
+}
+PROFILE_NAMES = ["Kerry Fisher", "Fisher"]  # WhatsApp's profile name in the deliveries
+FORBIDDEN = [form for _, forms in SEEDS.values() for form in forms] + PROFILE_NAMES
+
+
+class LoggedStack:
+    def __init__(self, log: Path) -> None:
+        ports = {n: free_port() for n in ("GATEWAY", "SANDBOX", "MOTO")}
+        env = {
+            **os.environ,
+            **{f"LOCAL_{n}_PORT": str(p) for n, p in ports.items()},
+            "LOCAL_RETRY_AFTER_S": "1",
+            "LOG_LEVEL": "DEBUG",  # the most a stack could ever log
+        }
+        self.gateway = f"http://127.0.0.1:{ports['GATEWAY']}"
+        self.sandbox = f"http://127.0.0.1:{ports['SANDBOX']}"
+        self.moto = f"http://127.0.0.1:{ports['MOTO']}"
+        self.log = log
+        self._out = log.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "socialcare_local", "up"],
+            env=env,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+        )
+        wait_until(lambda: http_status(f"{self.gateway}/health") == 200, "the stack", 60)
+
+    def client(self, service: str) -> object:
+        session = boto3.session.Session(
+            aws_access_key_id=AWS_ENV["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=AWS_ENV["AWS_SECRET_ACCESS_KEY"],
+            region_name=AWS_ENV["AWS_REGION"],
+        )
+        return session.client(service, endpoint_url=self.moto)  # type: ignore[call-overload]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=15)
+        self._out.close()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoggedStack]:
+    running = LoggedStack(tmp_path_factory.mktemp("privacy") / "stack.log")
+    yield running
+    running.stop()
+
+
+def _stored_everywhere(stack: LoggedStack) -> str:
+    dynamodb = stack.client("dynamodb")
+    sqs = stack.client("sqs")
+    found = []
+    for table in dynamodb.list_tables()["TableNames"]:  # type: ignore[attr-defined]
+        found += dynamodb.scan(TableName=table)["Items"]  # type: ignore[attr-defined]
+    for url in sqs.list_queues().get("QueueUrls", []):  # type: ignore[attr-defined]
+        found += sqs.receive_message(  # type: ignore[attr-defined]
+            QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0
+        ).get("Messages", [])
+    return json.dumps(found, ensure_ascii=False)
+
+
+def test_seeded_personal_data_is_found_nowhere(stack: LoggedStack) -> None:
+    """GIVEN customers on every channel writing emails, phone numbers, cards, Chinese resident
+    ids and IBANs (and a WhatsApp profile name), one of them while their platform refuses every
+    reply, so that the message ends in the dead-letter queue WHEN all is answered or dead-lettered
+    THEN no table, no queue and no log line holds any of it."""
+    texts = [text for text, _ in SEEDS.values()]
+    request = urllib.request.Request(
+        f"{stack.sandbox}/_faults",
+        data=json.dumps({"channel": "x", "status": 500, "count": 1000}).encode(),
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=5).close()
+    expected = 0
+    for n, case in enumerate(CASES):
+        for m, text in enumerate(texts):
+            delivery = case.deliver([text], customer=8000 + 10 * n + m)
+            assert deliver(stack.gateway, delivery)[0] == 200
+            expected += case.channel != "x"
+
+    deadline = time.monotonic() + 60
+    while len(sent(stack.sandbox)) < expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    dlq = next(
+        u
+        for u in stack.client("sqs").list_queues()["QueueUrls"]  # type: ignore[attr-defined]
+        if "dlq" in u
+    )
+    while time.monotonic() < deadline:  # x's messages fail three times, then dead-letter
+        attributes = stack.client("sqs").get_queue_attributes(  # type: ignore[attr-defined]
+            QueueUrl=dlq, AttributeNames=["ApproximateNumberOfMessages"]
+        )["Attributes"]
+        if int(attributes["ApproximateNumberOfMessages"]) >= 1:
+            break
+        time.sleep(0.5)
+
+    assert len(sent(stack.sandbox)) >= expected
+    stored = _stored_everywhere(stack)
+    assert '"Body"' in stored  # the dead-lettered message was read
+    assert "[EMAIL]" in stored or "[CARD]" in stored  # redacted, not dropped
+    logged = stack.log.read_text(errors="replace")
+    assert "message failed" in logged  # the failing platform was logged
+    for form in FORBIDDEN:
+        assert form not in stored, form
+        assert form not in logged, form
