@@ -68,6 +68,13 @@ validate: sam
 build: sam
 	$(SAM) build
 
+## A bounded load run over loopback: bench/load.json, bench/load.png, the README's load table.
+## MESSAGES, CONVERSATIONS, RATE (a second), WORKERS (concurrent worker invocations) override.
+load: install
+	$(PY) -m socialcare_local.bench_load $(if $(MESSAGES),--messages $(MESSAGES)) \
+		$(if $(CONVERSATIONS),--conversations $(CONVERSATIONS)) $(if $(RATE),--rate $(RATE)) \
+		$(if $(WORKERS),--workers $(WORKERS))
+
 ## Benchmarks: results to bench/results.json, summarised in README.md
 bench: install sam
 	SAM_CLI=$(SAM) $(PY) -m socialcare_local.bench

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from socialcare_local import bench_understanding
+from socialcare_local import bench_load, bench_understanding
 from socialcare_local.cfn_template import ROOT, Template
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -257,6 +257,7 @@ def main() -> int:
     with LocalStack(config) as stack:
         print("POST to reply on the local stack ...", file=sys.stderr, flush=True)
         bench_post_to_reply(results, stack.gateway_url, stack.sandbox_url)
+    results["load_short_run"] = bench_load.run(messages=250, conversations=50, rate=10.0)
     results["machine"] = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),

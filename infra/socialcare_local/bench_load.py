@@ -288,8 +288,9 @@ def run(
             target=_progress, args=(stack, per * conversations, progress), daemon=True
         ).start()
         started = send_load(stack, people, per, rate)
-        # Bounded: everything answered, or a minute after the last POST.
-        sent = stack.wait_for_sent(per * conversations, timeout_s=60)
+        # Bounded: everything answered, or a minute (plus the backlog at the worker's single
+        # process ceiling) after the last POST.
+        sent = stack.wait_for_sent(per * conversations, 60 + per * conversations / ceiling)
         time.sleep(2.0)  # anything doubled would show within the redelivery delay
         sent = stack.sent()
         progress.set()
