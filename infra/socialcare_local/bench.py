@@ -17,12 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from socialcare_local import bench_load, bench_understanding
+from socialcare_local import bench_load, bench_understanding, readme_tables
 from socialcare_local.cfn_template import ROOT, Template
 
 RESULTS = ROOT / "bench" / "results.json"
-README = ROOT / "README.md"
-START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
 def timed(fn: Callable[[], Any], runs: int, warmup: int = 20) -> list[float]:
@@ -267,11 +265,7 @@ def main() -> int:
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     rendered = table(results)
-    readme = README.read_text()
-    if START in readme and END in readme:
-        head, _, rest = readme.partition(START)
-        _, _, tail = rest.partition(END)
-        README.write_text(f"{head}{START}\n{rendered}\n{END}{tail}")
+    readme_tables.rewrite("bench", rendered)
     print(rendered)
     return 0
 

@@ -5,18 +5,13 @@ the dead-letter queue on purpose), and everything the stack logged. None of it m
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
-import boto3
 import pytest
 
-from socialcare_local.moto_server import AWS_ENV, free_port, http_status, wait_until
+from socialcare_local.bench_load import RunningStack
 from socialcare_local.traffic import deliver, sent
 from tests.channel_cases import CASES
 
@@ -37,63 +32,28 @@ PROFILE_NAMES = ["Kerry Fisher", "Fisher"]  # WhatsApp's profile name in the del
 FORBIDDEN = [form for _, forms in SEEDS.values() for form in forms] + PROFILE_NAMES
 
 
-class LoggedStack:
-    def __init__(self, log: Path) -> None:
-        ports = {n: free_port() for n in ("GATEWAY", "SANDBOX", "MOTO")}
-        env = {
-            **os.environ,
-            **{f"LOCAL_{n}_PORT": str(p) for n, p in ports.items()},
-            "LOCAL_RETRY_AFTER_S": "1",
-            "LOG_LEVEL": "DEBUG",  # the most a stack could ever log
-        }
-        self.gateway = f"http://127.0.0.1:{ports['GATEWAY']}"
-        self.sandbox = f"http://127.0.0.1:{ports['SANDBOX']}"
-        self.moto = f"http://127.0.0.1:{ports['MOTO']}"
-        self.log = log
-        self._out = log.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "socialcare_local", "up"],
-            env=env,
-            stdout=self._out,
-            stderr=subprocess.STDOUT,
-        )
-        wait_until(lambda: http_status(f"{self.gateway}/health") == 200, "the stack", 60)
-
-    def client(self, service: str) -> object:
-        session = boto3.session.Session(
-            aws_access_key_id=AWS_ENV["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=AWS_ENV["AWS_SECRET_ACCESS_KEY"],
-            region_name=AWS_ENV["AWS_REGION"],
-        )
-        return session.client(service, endpoint_url=self.moto)  # type: ignore[call-overload]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=15)
-        self._out.close()
-
-
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoggedStack]:
-    running = LoggedStack(tmp_path_factory.mktemp("privacy") / "stack.log")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """GIVEN the local stack as `make up` starts it, logging all it can (DEBUG) to a file."""
+    running = RunningStack(log_level="DEBUG", log=tmp_path_factory.mktemp("privacy") / "stack.log")
     yield running
     running.stop()
 
 
-def _stored_everywhere(stack: LoggedStack) -> str:
+def _stored_everywhere(stack: RunningStack) -> str:
     dynamodb = stack.client("dynamodb")
     sqs = stack.client("sqs")
     found = []
-    for table in dynamodb.list_tables()["TableNames"]:  # type: ignore[attr-defined]
-        found += dynamodb.scan(TableName=table)["Items"]  # type: ignore[attr-defined]
-    for url in sqs.list_queues().get("QueueUrls", []):  # type: ignore[attr-defined]
-        found += sqs.receive_message(  # type: ignore[attr-defined]
-            QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0
-        ).get("Messages", [])
+    for table in dynamodb.list_tables()["TableNames"]:
+        found += dynamodb.scan(TableName=table)["Items"]
+    for url in sqs.list_queues().get("QueueUrls", []):
+        found += sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0).get(
+            "Messages", []
+        )
     return json.dumps(found, ensure_ascii=False)
 
 
-def test_seeded_personal_data_is_found_nowhere(stack: LoggedStack) -> None:
+def test_seeded_personal_data_is_found_nowhere(stack: RunningStack) -> None:
     """GIVEN customers on every channel writing emails, phone numbers, cards, Chinese resident
     ids and IBANs (and a WhatsApp profile name), one of them while their platform refuses every
     reply, so that the message ends in the dead-letter queue WHEN all is answered or dead-lettered
@@ -115,13 +75,9 @@ def test_seeded_personal_data_is_found_nowhere(stack: LoggedStack) -> None:
     deadline = time.monotonic() + 60
     while len(sent(stack.sandbox)) < expected and time.monotonic() < deadline:
         time.sleep(0.2)
-    dlq = next(
-        u
-        for u in stack.client("sqs").list_queues()["QueueUrls"]  # type: ignore[attr-defined]
-        if "dlq" in u
-    )
+    dlq = next(u for u in stack.client("sqs").list_queues()["QueueUrls"] if "dlq" in u)
     while time.monotonic() < deadline:  # x's messages fail three times, then dead-letter
-        attributes = stack.client("sqs").get_queue_attributes(  # type: ignore[attr-defined]
+        attributes = stack.client("sqs").get_queue_attributes(
             QueueUrl=dlq, AttributeNames=["ApproximateNumberOfMessages"]
         )["Attributes"]
         if int(attributes["ApproximateNumberOfMessages"]) >= 1:
@@ -132,7 +88,7 @@ def test_seeded_personal_data_is_found_nowhere(stack: LoggedStack) -> None:
     stored = _stored_everywhere(stack)
     assert '"Body"' in stored  # the dead-lettered message was read
     assert "[EMAIL]" in stored or "[CARD]" in stored  # redacted, not dropped
-    logged = stack.log.read_text(errors="replace")
+    logged = stack.log_text()
     assert "message failed" in logged  # the failing platform was logged
     for form in FORBIDDEN:
         assert form not in stored, form

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from socialcare.model import InboundMessage
+from socialcare.model import Channel, InboundMessage, Kind
 from socialcare_local.cfn_template import Template
 from socialcare_local.gateway import Route, http_api_event
 from socialcare_local.http_server import Request
@@ -62,3 +62,17 @@ def sqs_batch(*messages: InboundMessage) -> dict[str, Any]:
             for i, m in enumerate(messages)
         ]
     }
+
+
+def telegram_question(chat: int, text: str = "how long does delivery take?") -> InboundMessage:
+    """A Telegram customer's first question, as the webhook queues it."""
+    return InboundMessage(
+        channel=Channel.TELEGRAM,
+        message_id=f"{chat}:1",
+        conversation_id=f"telegram:{chat}",
+        sender_id=str(chat),
+        recipient=str(chat),
+        kind=Kind.TEXT,
+        text=text,
+        sent_at=1_700_000_000,
+    )

@@ -15,27 +15,14 @@ from typing import Any
 import pytest
 
 from socialcare import bootstrap
-from socialcare.model import Channel, Conversation, InboundMessage, Kind
+from socialcare.model import Channel, Conversation
 from socialcare.store.dynamodb_conversations import DynamoDBConversations
 from socialcare_local.cfn_template import ROOT, Template
 from socialcare_local.sandbox import PlatformSandbox
-from tests.integration.functions import function, sqs_batch
+from tests.integration.functions import function, sqs_batch, telegram_question
 from tests.integration.test_worker_function import _inject
 
 STEPS = ["after_claim", "after_send", "after_finish"]
-
-
-def _question(chat: int) -> InboundMessage:
-    return InboundMessage(
-        channel=Channel.TELEGRAM,
-        message_id=f"{chat}:1",
-        conversation_id=f"telegram:{chat}",
-        sender_id=str(chat),
-        recipient=str(chat),
-        kind=Kind.TEXT,
-        text="how long does delivery take?",
-        sent_at=1_700_000_000,
-    )
 
 
 def _stored(template: Template, chat: int) -> Conversation:
@@ -70,7 +57,7 @@ def test_worker_killed_at_any_step_still_answers_exactly_once(
     THEN the customer has exactly one reply, and the history holds the question and one answer."""
     platforms, _ = sandbox
     chat = 700 + STEPS.index(step)
-    event = sqs_batch(_question(chat))
+    event = sqs_batch(telegram_question(chat))
 
     assert _killed_worker(step, event) == -signal.SIGKILL
     # The visibility timeout (60 s) outlives the attempt's hold on the message (30 s).
@@ -94,7 +81,7 @@ def test_redelivery_while_the_killed_attempt_still_holds_the_message_waits(
     its hold has expired THEN nothing is sent and the message is reported failed (it comes back
     again later), rather than acknowledged and lost."""
     platforms, _ = sandbox
-    event = sqs_batch(_question(710))
+    event = sqs_batch(telegram_question(710))
 
     assert _killed_worker("after_claim", event) == -signal.SIGKILL
     result = function(aws, "WorkerFunction").invoke(event)
@@ -112,7 +99,7 @@ def test_two_workers_on_the_same_message_send_one_reply(
     finds the reply sent: one reply in all."""
     platforms, url = sandbox
     _inject(url, {"channel": "telegram", "delay_s": 1, "count": 1})
-    event = sqs_batch(_question(720))
+    event = sqs_batch(telegram_question(720))
     results: list[dict[str, Any]] = []
     # Two containers: each loads the function's module (and its batch processor) on its own.
     containers = [function(aws, "WorkerFunction") for _ in "ab"]

@@ -16,12 +16,11 @@ from botocore.config import Config
 
 from socialcare import bootstrap
 from socialcare.knowledge.embedded_index import EmbeddedIndex
-from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.pipeline import TurnHandler
 from socialcare.store.dynamodb_conversations import DynamoDBConversations
 from socialcare_local.cfn_template import Template
 from socialcare_local.sandbox import PlatformSandbox
-from tests.integration.functions import function, sqs_batch
+from tests.integration.functions import function, sqs_batch, telegram_question
 from tests.integration.test_worker_function import _inject
 
 THROTTLED = "ProvisionedThroughputExceededException"
@@ -77,19 +76,6 @@ def faults(aws: Template) -> Iterator[DynamoDBFaults]:
         yield DynamoDBFaults(client)
 
 
-def _question(chat: int, text: str = "how long does delivery take?") -> InboundMessage:
-    return InboundMessage(
-        channel=Channel.TELEGRAM,
-        message_id=f"{chat}:1",
-        conversation_id=f"telegram:{chat}",
-        sender_id=str(chat),
-        recipient=str(chat),
-        kind=Kind.TEXT,
-        text=text,
-        sent_at=1_700_000_000,
-    )
-
-
 def _replies(platforms: PlatformSandbox, chat: int) -> list[str]:
     return [s["text"] for s in platforms.sent() if s["recipient"] == str(chat)]
 
@@ -107,7 +93,7 @@ def test_passing_dynamodb_errors_still_end_in_one_reply(
     platforms, _ = sandbox
     faults.fail(code, "telegram:800", 2)
 
-    result = function(aws, "WorkerFunction").invoke(sqs_batch(_question(800)))
+    result = function(aws, "WorkerFunction").invoke(sqs_batch(telegram_question(800)))
 
     assert result == {"batchItemFailures": []}
     assert faults.injected == 2
@@ -127,7 +113,9 @@ def test_lasting_dynamodb_errors_fail_only_their_message(
     platforms, _ = sandbox
     faults.fail(code, "telegram:801", -1)
 
-    result = function(aws, "WorkerFunction").invoke(sqs_batch(_question(801), _question(802)))
+    result = function(aws, "WorkerFunction").invoke(
+        sqs_batch(telegram_question(801), telegram_question(802))
+    )
 
     assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-0"}]}
     assert _replies(platforms, 801) == []
@@ -143,7 +131,7 @@ def test_platform_answering_after_the_timeout_is_resent_once(
     platforms, url = sandbox
     _inject(url, {"channel": "telegram", "delay_s": 6, "count": 1})
     worker = function(aws, "WorkerFunction")
-    event = sqs_batch(_question(803))
+    event = sqs_batch(telegram_question(803))
 
     assert worker.invoke(event) == {"batchItemFailures": [{"itemIdentifier": "sqs-0"}]}
     assert worker.invoke(event) == {"batchItemFailures": []}
