@@ -101,7 +101,7 @@ class TurnHandler:
             sent = self._send(message, reply, claimed, sending.key)
         except Exception:
             # Released, not forgotten: the redelivery sends under the same key at once.
-            self._store.save(claimed, lambda c: c.hold(message.message_id, 0.0))
+            self._store.save(claimed, lambda c: _release(c, message.message_id, now))
             raise
         # What the customer saw; nothing when the channel's message window had closed.
         said = "\n".join(o.text for o in sent if o.text) if sent else ""
@@ -169,6 +169,14 @@ def _claim(
     if sending.since and now - sending.since < lease_s:
         raise AnswerInProgress(f"{pseudonym(customer.message_id)} is being answered")
     return conversation.hold(customer.message_id, now)
+
+
+def _release(conversation: Conversation, message_id: str, since: float) -> Conversation:
+    """Without this attempt's hold on the message, unless another attempt has taken it over."""
+    sending = conversation.sending_of(message_id)
+    if sending is None or sending.since != since:
+        return conversation
+    return conversation.hold(message_id, 0.0)
 
 
 def compose(message: InboundMessage, language: str, retriever: Retriever) -> Reply:
