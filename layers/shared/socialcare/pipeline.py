@@ -11,7 +11,24 @@ from typing import Protocol
 from socialcare.channels.capabilities import capabilities
 from socialcare.channels.outbound import Outbound, Outgoing, render
 from socialcare.dialogue.messages import TOPICS, is_greeting, say
+from socialcare.dialogue.orders import NoOrderSystem, OrderSystem
+from socialcare.dialogue.policy import (
+    Action,
+    Decision,
+    DecisionInput,
+    decide,
+    fails_again,
+    order_entities,
+)
+from socialcare.dialogue.profiles import (
+    AnonymousCustomers,
+    CustomerProfile,
+    CustomerProfiles,
+    customer_id,
+)
+from socialcare.dialogue.replies import ask_order_number, handoff_reply, order_reply, personalised
 from socialcare.generate.extractive import extractive_reply
+from socialcare.insights.metrics import Metrics, NoMetrics, TurnOutcome
 from socialcare.knowledge.port import Retriever
 from socialcare.model import (
     Channel,
@@ -19,6 +36,7 @@ from socialcare.model import (
     InboundMessage,
     Kind,
     Reply,
+    State,
     Turn,
     Visibility,
 )
@@ -44,8 +62,15 @@ class ConversationStore(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class TurnResult:
-    reply: Reply | None  # None when the message had already been answered
+    reply: Reply | None  # None when the message had already been answered, or a human owns it
     parts_sent: int
+    action: Action | None = None  # what the dialogue policy decided (None: already answered)
+
+
+@dataclass(frozen=True, slots=True)
+class DialogueSettings:
+    handback_after_s: float = 3600.0  # an agent silent this long hands the conversation back
+    expected_wait_minutes: int = 5  # told to the customer on a handoff
 
 
 class TurnHandler:
@@ -54,50 +79,141 @@ class TurnHandler:
         store: ConversationStore,
         retriever: Retriever,
         outbound: Callable[[Channel], Outbound],
+        *,
         clock: Callable[[], float] = time.time,
+        profiles: CustomerProfiles | None = None,
+        orders: OrderSystem | None = None,
+        metrics: Metrics | None = None,
+        dialogue: DialogueSettings | None = None,
     ) -> None:
         self._store = store
         self._retriever = retriever
         self._outbound = outbound
         self._clock = clock
+        self._profiles = profiles or AnonymousCustomers()
+        self._orders = orders or NoOrderSystem()
+        self._metrics = metrics or NoMetrics()
+        self._dialogue = dialogue or DialogueSettings()
 
     def handle(self, message: InboundMessage) -> TurnResult:
         conversation = self._store.load(message.conversation_id, message.channel)
-        understood = understand(message.text, default_language=conversation.language or "en")
+        profile = self._profiles.load(customer_id(message))
+        default_language = conversation.language or profile.language or "en"
+        understood = understand(message.text, default_language=default_language)
         language = understood.language
         at = float(message.sent_at) or self._clock()
         customer = _customer_turn(message, understood, at)
-        begun = self._store.save(conversation, lambda c: _begin(c, customer))
+        begun = self._store.save(conversation, lambda c: _begin(c, customer, message, profile))
         if begun is None:
             logger.info("already answered", extra={"message_ref": pseudonym(message.message_id)})
             return TurnResult(None, 0)
-        reply = compose(message, language, self._retriever)
-        try:
-            sent = self._send(message, reply, begun)
-        except Exception:
-            self._store.save(begun, lambda c: c.abandon(customer))
-            raise
-        # What the customer saw; nothing when the channel's message window had closed.
-        said = "\n".join(o.text for o in sent if o.text) if sent else ""
-        source = reply.source if sent else "window_closed"
-        agent = Turn("agent", said, at, message.message_id, reply.language, source)
-        self._store.save(begun, lambda c: c.finish(agent))
+        decision = decide(
+            DecisionInput(
+                begun,
+                customer,
+                message.kind,
+                now=self._clock(),
+                handback_after_s=self._dialogue.handback_after_s,
+            )
+        )
+        reply, decision = self._reply(
+            message, language, decision, customer=customer, conversation=begun, profile=profile
+        )
+        sent: list[Outgoing] = []
+        if reply is not None:
+            try:
+                sent = self._send(message, reply, begun)
+            except Exception:
+                self._store.save(begun, lambda c: c.abandon(customer))
+                raise
+            # What the customer saw; nothing when the channel's message window had closed.
+            said = "\n".join(o.text for o in sent if o.text) if sent else ""
+            source = reply.source if sent else "window_closed"
+            agent = Turn("agent", said, at, message.message_id, reply.language, source)
+            self._store.save(begun, lambda c: _after(c.finish(agent), decision, at))
+        self._remember(message, customer, language, decision)
+        self._report(message, understood, decision, reply, begun)
+        return TurnResult(reply, len(sent), decision.action)
+
+    def _reply(
+        self,
+        message: InboundMessage,
+        language: str,
+        decision: Decision,
+        *,
+        customer: Turn,
+        conversation: Conversation,
+        profile: CustomerProfile,
+    ) -> tuple[Reply | None, Decision]:
+        """The reply the decision calls for (None: stay silent), and the final decision: an
+        answer the help centre does not have for the second time goes to a human instead."""
+        language = language if language in ANSWER_LANGUAGES else "en"
+        match decision.action:
+            case Action.SILENT:
+                return None, decision
+            case Action.HANDOFF:
+                return handoff_reply(language, self._dialogue.expected_wait_minutes), decision
+            case Action.ASK:
+                return ask_order_number(language), decision
+        if decision.order_number:
+            order = self._orders.find(decision.order_number)
+            knowledge = None
+            if decision.intent != "track_order":
+                knowledge = compose(message, language, self._retriever)
+            reply = order_reply(order, decision.order_number, decision.intent, language, knowledge)
+            return reply, decision
+        reply = personalised(compose(message, language, self._retriever), profile)
+        if reply.source == "fallback" and fails_again(conversation.turns, customer):
+            handoff = replace(decision, action=Action.HANDOFF, reason="repeated_failure")
+            return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff
+        return reply, decision
+
+    def _remember(
+        self, message: InboundMessage, customer: Turn, language: str, decision: Decision
+    ) -> None:
+        orders = tuple(e.value.lstrip("#") for e in order_entities(customer))
+        if decision.order_number and decision.order_number not in orders:
+            orders = (*orders, decision.order_number)
+        self._profiles.update(
+            customer_id(message), lambda p: p.saw(message.conversation_id, language, orders)
+        )
+
+    def _report(
+        self,
+        message: InboundMessage,
+        understood: Understanding,
+        decision: Decision,
+        reply: Reply | None,
+        conversation: Conversation,
+    ) -> None:
+        source = reply.source if reply else ""
+        self._metrics.record(
+            TurnOutcome(
+                message.channel.value,
+                understood.intent.name,
+                understood.sentiment.label,
+                decision.action.value,
+                decision.reason,
+                source,
+            )
+        )
         logger.info(
-            "answered",
+            "answered" if reply else "recorded for the human agent",
             extra={
                 "conversation": pseudonym(conversation.id),
                 # WhatsApp's message ids embed the customer's phone number: pseudonyms only.
                 "message_ref": pseudonym(message.message_id),
-                "language": language,
+                "language": understood.language,
                 "intent": understood.intent.name,
                 "sentiment": understood.sentiment.label,
                 "toxic": understood.toxic,
                 "urgent": understood.urgent,
+                "action": decision.action.value,
+                "handoff_reason": decision.reason,
                 "source": source,
-                "citations": [c.id for c in reply.citations],
+                "citations": [c.id for c in reply.citations] if reply else [],
             },
         )
-        return TurnResult(reply, len(sent))
 
     def _send(
         self, message: InboundMessage, reply: Reply, conversation: Conversation
@@ -128,11 +244,40 @@ def _customer_turn(message: InboundMessage, understood: Understanding, at: float
     )
 
 
-def _begin(conversation: Conversation, customer: Turn) -> Conversation:
-    """The right to answer a message goes to whoever records its turn first."""
+def _begin(
+    conversation: Conversation,
+    customer: Turn,
+    message: InboundMessage,
+    profile: CustomerProfile,
+) -> Conversation:
+    """The right to answer a message goes to whoever records its turn first. The conversation
+    also learns where a human agent's reply would go, and whose it is."""
     if conversation.has_answered(customer.message_id):
         return conversation
-    return conversation.begin(customer)
+    contact = replace(
+        message,
+        text="",
+        parts=(),
+        payload="",
+        reply_token="",  # one-time handles are spent by the bot's reply
+        visibility=Visibility.PRIVATE,
+    )
+    begun = conversation.begin(customer)
+    return replace(begun, contact=contact, customer_id=profile.id, vip=profile.vip)
+
+
+def _after(conversation: Conversation, decision: Decision, at: float) -> Conversation:
+    """The conversation's state and memory after the bot's reply."""
+    if decision.handed_back or conversation.state is State.RESOLVED:
+        conversation = conversation.hand_back()
+    match decision.action:
+        case Action.HANDOFF:
+            return conversation.hand_off(decision.reason, at)
+        case Action.ASK:
+            return replace(conversation, pending_intent=decision.intent)
+    if decision.order_number:
+        conversation = conversation.remember("order_number", decision.order_number)
+    return replace(conversation, pending_intent="")
 
 
 def compose(message: InboundMessage, language: str, retriever: Retriever) -> Reply:
