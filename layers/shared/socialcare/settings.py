@@ -31,11 +31,15 @@ class Settings:
     idempotency_table: str
     conversations_table: str
     webchat_outbox_table: str
+    customers_table: str
+    orders_table: str
     secret_names: dict[Channel, str]  # Secrets Manager secret of each channel's credentials
     api_bases: dict[Channel, str]
     whatsapp_template_name: str  # the approved template sent after the 24-hour window
     retention_days: int
     llm_endpoint_url: str  # empty: extractive answers only
+    handback_after_s: float  # an agent silent this long hands the conversation back to the bot
+    expected_wait_minutes: int  # the wait a customer is told when handed to a person
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -45,11 +49,15 @@ class Settings:
             idempotency_table=env.get("IDEMPOTENCY_TABLE", ""),
             conversations_table=env.get("CONVERSATIONS_TABLE", ""),
             webchat_outbox_table=env.get("WEBCHAT_OUTBOX_TABLE", ""),
+            customers_table=env.get("CUSTOMERS_TABLE", ""),
+            orders_table=env.get("ORDERS_TABLE", ""),
             secret_names={c: env.get(f"{c.upper()}_SECRET_NAME", "") for c in Channel},
             api_bases={c: env.get(f"{c.upper()}_API_BASE", base) for c, base in API_BASES.items()},
             whatsapp_template_name=env.get("WHATSAPP_TEMPLATE_NAME", "customer_care_follow_up"),
             retention_days=int(env.get("RETENTION_DAYS", "30")),
             llm_endpoint_url=env.get("LLM_ENDPOINT_URL", ""),
+            handback_after_s=float(env.get("HANDBACK_AFTER_S", "3600")),
+            expected_wait_minutes=int(env.get("EXPECTED_WAIT_MINUTES", "5")),
         )
 
     def require(self, name: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from socialcare.model import InboundMessage
 
@@ -28,7 +28,7 @@ class CustomerProfile:
     orders: tuple[str, ...] = ()  # order numbers they gave or bought
     linked: tuple[str, ...] = ()  # their ids on other channels, which resolve to this profile
 
-    MAX_HISTORY = 50
+    MAX_HISTORY: ClassVar[int] = 50
 
     @property
     def vip(self) -> bool:
@@ -47,6 +47,19 @@ class CustomerProfile:
             language=language or self.language,
             conversations=(*conversations, conversation_id)[-self.MAX_HISTORY :],
             orders=(*known, *orders)[-self.MAX_HISTORY :],
+        )
+
+    def merged(self, other: CustomerProfile) -> CustomerProfile:
+        """This profile with another channel's profile of the same person folded in."""
+        return replace(
+            self,
+            display_name=self.display_name or other.display_name,
+            consent=self.consent or other.consent,
+            language=self.language or other.language,
+            tags=tuple(dict.fromkeys((*self.tags, *other.tags))),
+            conversations=tuple(dict.fromkeys((*self.conversations, *other.conversations))),
+            orders=tuple(dict.fromkeys((*self.orders, *other.orders))),
+            linked=tuple(dict.fromkeys((*self.linked, other.id, *other.linked))),
         )
 
 

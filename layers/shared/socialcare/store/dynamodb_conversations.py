@@ -75,6 +75,25 @@ class DynamoDBConversations:
                 break
         return found[:limit]
 
+    def oldest_waiting_since(self, state: State) -> float | None:
+        """When the longest-waiting conversation in `state` began waiting (None: none waits)."""
+        found: list[float] = []
+        for prefix in ("0#", "1#"):  # the oldest of the regular customers and of the VIPs
+            items = self._client.query(
+                TableName=self._table,
+                IndexName=QUEUE_INDEX,
+                KeyConditionExpression="#state = :state AND begins_with(queue_key, :prefix)",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={
+                    ":state": {"S": state.value},
+                    ":prefix": {"S": prefix},
+                },
+                ScanIndexForward=True,
+                Limit=1,
+            )["Items"]
+            found.extend(float(item["waiting_since"]["N"]) for item in items)
+        return min(found, default=None)
+
     def scan(self) -> list[Conversation]:
         """Every stored conversation (insights over the retention period)."""
         paginator = self._client.get_paginator("scan")
