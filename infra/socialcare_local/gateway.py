@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from aws_lambda_powertools import Logger
 
@@ -44,7 +44,8 @@ class Route:
         if method != self.method:
             return None
         found = self._regex.match(path)
-        return found.groupdict() if found else None
+        # API Gateway hands path parameters to the function URL-decoded.
+        return {k: unquote(v) for k, v in found.groupdict().items()} if found else None
 
 
 # Static sites, as any static host (an S3 bucket) would serve them: the web chat widget and the
