@@ -38,7 +38,7 @@ def run(results: dict[str, Any], stack: Any) -> None:
 def _handoffs(results: dict[str, Any], gateway: str, sandbox: str) -> None:
     from socialcare_local.dialogue_script import accuracy, conversations, play
 
-    outcomes = [play(gateway, sandbox, script) for script in conversations()]
+    outcomes = [play(gateway, script) for script in conversations()]
     ordinary = [o for o in outcomes if not o.expected]
     results["handoff_decisions_right"] = {
         "value": round(accuracy(outcomes), 4),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from itertools import count
@@ -13,7 +14,7 @@ from typing import Any
 
 from socialcare_local.agent_auth import dev_token
 from socialcare_local.cfn_template import ROOT
-from socialcare_local.traffic import deliver, sent, telegram_update
+from socialcare_local.traffic import deliver, telegram_update
 
 SCRIPT = ROOT / "tests" / "data" / "handoff_conversations.jsonl"
 _chats = count(700_000)
@@ -36,16 +37,15 @@ def conversations() -> list[dict[str, Any]]:
     return [json.loads(line) for line in SCRIPT.read_text().splitlines() if line.strip()]
 
 
-def play(gateway: str, sandbox: str, script: dict[str, Any]) -> Outcome:
+def play(gateway: str, script: dict[str, Any]) -> Outcome:
     chat = next(_chats)
     last = len(script["turns"]) - 1
     for n, text in enumerate(script["turns"]):
-        before = _replies(sandbox, str(chat))
         status, _ = deliver(gateway, telegram_update(chat, {"text": text}))
         if status != 200:
             raise RuntimeError(f"webhook answered {status}")
-        _wait_for_reply(sandbox, str(chat), before)  # the bot's answer, or its handoff
-        state = _conversation(gateway, f"telegram:{chat}")
+        # The bot's answer (or its handoff message) stored with the state it leads to.
+        state = _answered(gateway, f"telegram:{chat}", n + 1)
         handed = state["state"] == "pending_human"
         if handed and n < last:  # too early: the bot stays silent from here on
             return Outcome(script["name"], script["handoff"], False, True, state["handoff_reason"])
@@ -56,23 +56,26 @@ def accuracy(outcomes: list[Outcome]) -> float:
     return sum(o.right for o in outcomes) / len(outcomes)
 
 
-def _replies(sandbox: str, recipient: str) -> int:
-    return sum(1 for s in sent(sandbox) if s["recipient"] == recipient)
-
-
-def _wait_for_reply(sandbox: str, recipient: str, before: int, timeout_s: float = 10.0) -> None:
+def _answered(gateway: str, conversation_id: str, answers: int, timeout_s: float = 10.0) -> Any:
+    """The conversation, once the bot's `answers`-th reply is stored in it."""
     deadline = time.monotonic() + timeout_s
-    while _replies(sandbox, recipient) <= before:
+    while True:
+        try:
+            conversation = agent_get(gateway, f"/agent/conversations/{conversation_id}")
+        except urllib.error.HTTPError as error:
+            if error.code != 404:  # not stored yet
+                raise
+        else:
+            if sum(t["role"] == "agent" for t in conversation["turns"]) >= answers:
+                return conversation
         if time.monotonic() > deadline:
             raise TimeoutError("no reply from the stack")
         time.sleep(0.02)
 
 
-def _conversation(gateway: str, conversation_id: str) -> dict[str, Any]:
+def agent_get(gateway: str, path: str) -> Any:
     request = urllib.request.Request(
-        f"{gateway}/agent/conversations/{conversation_id}",
-        headers={"Authorization": f"Bearer {dev_token()}"},
+        gateway + path, headers={"Authorization": f"Bearer {dev_token()}"}
     )
     with urllib.request.urlopen(request, timeout=10) as response:
-        data: dict[str, Any] = json.loads(response.read())
-    return data
+        return json.loads(response.read())

@@ -4,6 +4,7 @@ reply that reaches the customer's channel, resolve, hand back, and the insights'
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,8 +35,13 @@ def page(browser: Any) -> Iterator[Any]:
 def _waiting_customer(stack: RunningStack, chat: int) -> str:
     """GIVEN a Telegram customer who asked for a person."""
     deliver(stack.gateway, telegram_update(chat, {"text": "this is terrible, I want a human now"}))
-    texts_to(stack, str(chat), 1)
-    return f"telegram:{chat}"
+    conversation = f"telegram:{chat}"
+    for _ in range(200):
+        status, body = agent_call(stack, "GET", f"/agent/conversations/{conversation}")
+        if status == 200 and body["state"] == "pending_human":
+            return conversation
+        time.sleep(0.02)
+    raise AssertionError("the customer never reached the agents' queue")
 
 
 def _sign_in(page: Any, stack: RunningStack, token: str) -> None:
