@@ -105,22 +105,16 @@ def queue_monitor_handler() -> LambdaHandler:
     HandoffQueueAgeSeconds metric the queue-age alarm watches."""
     import time
 
-    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+    from aws_lambda_powertools.metrics import MetricUnit
 
     from socialcare.model import State
+    from socialcare.telemetry.emf_metrics import emit
 
     @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         since = bootstrap.conversations().oldest_waiting_since(State.PENDING_HUMAN)
         age = max(0.0, time.time() - since) if since is not None else 0.0
-        with single_metric(
-            name="HandoffQueueAgeSeconds",
-            unit=MetricUnit.Seconds,
-            value=age,
-            namespace="Socialcare",
-            default_dimensions={"service": "socialcare"},
-        ):
-            pass  # written as one EMF line when the block closes
+        emit("HandoffQueueAgeSeconds", MetricUnit.Seconds, age, {"service": "socialcare"})
         return {"handoff_queue_age_s": round(age, 1)}
 
     return handler

@@ -4,7 +4,7 @@ reason, and the bot's containment."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
 from socialcare.insights.metrics import TurnOutcome
 
@@ -30,7 +30,19 @@ class EmfMetrics:
             self._count("BotAnswers", "channel", outcome.channel)
 
     def _count(self, name: str, dimension: str, value: str) -> None:
-        with single_metric(
-            name=name, unit=MetricUnit.Count, value=1, namespace=self._namespace
-        ) as metric:
-            metric.add_dimension(dimension, value or "none")
+        emit(name, MetricUnit.Count, 1, {dimension: value or "none"}, self._namespace)
+
+
+def emit(
+    name: str,
+    unit: MetricUnit,
+    value: float,
+    dimensions: dict[str, str],
+    namespace: str = NAMESPACE,
+) -> None:
+    """One EMF line (none when POWERTOOLS_METRICS_DISABLED is set, as in the demo)."""
+    metrics = EphemeralMetrics(namespace=namespace)
+    for dimension, dimension_value in dimensions.items():
+        metrics.add_dimension(dimension, dimension_value)
+    metrics.add_metric(name=name, unit=unit, value=value)
+    metrics.flush_metrics()
