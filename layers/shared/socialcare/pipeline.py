@@ -154,7 +154,11 @@ class TurnHandler:
             case Action.HANDOFF:
                 return handoff_reply(language, self._dialogue.expected_wait_minutes), decision
             case Action.ASK:
-                return ask_order_number(language), decision
+                # "How do I cancel?" is answered at once; the number lets the bot check the order.
+                knowledge = None
+                if decision.intent != "track_order":
+                    knowledge = compose(message, language, self._retriever)
+                return ask_order_number(language, knowledge), decision
         if decision.order_number:
             order = self._orders.find(decision.order_number)
             knowledge = None

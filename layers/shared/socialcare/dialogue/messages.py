@@ -46,6 +46,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sure, I can help with that. What is your order number?",
         "zh": "好的,我来帮您处理。请告诉我您的订单号。",
     },
+    "offer_order_check": {
+        "en": "If you send me your order number, I can check that order for you.",
+        "zh": "如果您告诉我订单号,我可以帮您查询这笔订单。",
+    },
     "order_unknown": {
         "en": "I couldn't find an order with the number {number}. Could you check it and send "
         "it again?",

@@ -17,8 +17,12 @@ def handoff_reply(language: str, expected_wait_minutes: int) -> Reply:
     return Reply(text, language, "handoff")
 
 
-def ask_order_number(language: str) -> Reply:
-    return Reply(say("ask_order_number", language), language, "ask_slot")
+def ask_order_number(language: str, knowledge: Reply | None = None) -> Reply:
+    """The question for the order number; after the help centre's how-to, when there is one."""
+    if knowledge is None or knowledge.source != "knowledge":
+        return Reply(say("ask_order_number", language), language, "ask_slot")
+    text = f"{knowledge.text}\n\n{say('offer_order_check', language)}"
+    return replace(knowledge, text=text, source="ask_slot")
 
 
 def order_reply(

@@ -17,6 +17,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from socialcare.model import Channel, Conversation, Entity, InboundMessage, State, Turn
+from socialcare.store.optimistic import expecting_version
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -123,17 +124,11 @@ class DynamoDBConversations:
         raise ConcurrentUpdates(f"{conversation.id} changed {MAX_ATTEMPTS} times while saving")
 
     def _put(self, conversation: Conversation, expected_version: int) -> None:
-        condition: dict[str, Any] = (
-            {"ConditionExpression": "attribute_not_exists(pk)"}
-            if expected_version == 0
-            else {
-                "ConditionExpression": "version = :expected",
-                "ExpressionAttributeValues": {":expected": {"N": str(expected_version)}},
-            }
-        )
         item = conversation_item(conversation)
         item["expires_at"] = {"N": str(int(time.time()) + self._retention)}
-        self._client.put_item(TableName=self._table, Item=item, **condition)
+        self._client.put_item(
+            TableName=self._table, Item=item, **expecting_version(expected_version)
+        )
 
 
 def queue_key(conversation: Conversation) -> str:

@@ -11,6 +11,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from socialcare.dialogue.profiles import CustomerProfile
+from socialcare.store.optimistic import expecting_version
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -77,16 +78,10 @@ class DynamoDBCustomers:
         ).get("Item")
 
     def _put(self, profile: CustomerProfile, version: int) -> None:
-        condition: dict[str, Any] = (
-            {"ConditionExpression": "attribute_not_exists(pk)"}
-            if version == 0
-            else {
-                "ConditionExpression": "version = :expected",
-                "ExpressionAttributeValues": {":expected": {"N": str(version)}},
-            }
-        )
         self._client.put_item(
-            TableName=self._table, Item=profile_item(profile, version + 1), **condition
+            TableName=self._table,
+            Item=profile_item(profile, version + 1),
+            **expecting_version(version),
         )
 
 
