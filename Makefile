@@ -13,6 +13,8 @@ export SAM_CLI_TELEMETRY := 0
 .PHONY: install sam checkov up demo load test unit integration e2e lint format build validate bench clean
 
 $(VENV)/.installed: pyproject.toml
+	@# Debian's chromium for the agent console's browser tests (Playwright drives it, never downloads one)
+	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[dev]'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from dataclasses import replace
@@ -23,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         # The transcript is the demo's output: the parts log only warnings, unless told otherwise,
         # and a failed send is retried after a second rather than the queue's minute.
+        # Nor the embedded metrics, which `make up` prints as Lambda would for CloudWatch.
+        os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
         config = replace(
             config,
             parameters={"LogLevel": "WARNING", **config.parameters},

@@ -43,6 +43,8 @@ class FunctionSpec:
     environment: dict[str, Any]
     routes: list[tuple[str, str]] = field(default_factory=list)  # (METHOD, /path)
     queues: list[tuple[str, int]] = field(default_factory=list)  # (queue logical id, batch)
+    # Routes behind the HttpApi's JWT authorizer, with the scopes each one requires.
+    scopes: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 class Template:
@@ -72,15 +74,25 @@ class Template:
                 **props.get("Environment", {}).get("Variables", {}),
             }
             routes, queues = [], []
+            scopes: dict[tuple[str, str], tuple[str, ...]] = {}
             for event in props.get("Events", {}).values():
                 ev = event.get("Properties", {})
                 if event["Type"] == "HttpApi":
                     routes.append((ev["Method"].upper(), ev["Path"]))
+                    auth = ev.get("Auth", {})
+                    if auth.get("Authorizer", "NONE") != "NONE":
+                        scopes[routes[-1]] = tuple(auth.get("AuthorizationScopes", ()))
                 elif event["Type"] == "SQS":
                     queues.append((ev["Queue"]["Fn::GetAtt"][0], int(ev.get("BatchSize", 10))))
             specs.append(
                 FunctionSpec(
-                    logical_id, self.root / props["CodeUri"], props["Handler"], env, routes, queues
+                    logical_id,
+                    self.root / props["CodeUri"],
+                    props["Handler"],
+                    env,
+                    routes,
+                    queues,
+                    scopes,
                 )
             )
         return specs

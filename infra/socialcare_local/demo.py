@@ -44,6 +44,11 @@ SCRIPT: tuple[Step, ...] = (
         lambda _: telegram_update(7001, {"text": "how long does shipping take to Germany?"}),
         1,
     ),
+    Step("a VIP by name", lambda _: telegram_update(4242, {"text": "hi"}), 1),
+    Step("order, no number", lambda _: telegram_update(4242, {"text": "where is my order?"}), 1),
+    Step("the number", lambda _: telegram_update(4242, {"text": "1234"}), 1),
+    Step("a person", lambda _: telegram_update(4242, {"text": "I want to talk to a human"}), 1),
+    Step("转人工 (zh)", lambda _: telegram_update(7003, {"text": "转人工"}), 1),
     Step(
         "returns (zh)",
         lambda _: telegram_update(7002, {"text": "你好,我想咨询一下产品的退货政策?"}),

@@ -8,11 +8,13 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from aws_lambda_powertools import Logger
 
+from socialcare_local.agent_auth import authorize
 from socialcare_local.cfn_template import ROOT
 from socialcare_local.http_server import Request, Response
 from socialcare_local.lambdas import LocalFunction
@@ -23,10 +25,17 @@ _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-ww
 
 
 class Route:
-    def __init__(self, method: str, path: str, function: LocalFunction) -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        function: LocalFunction,
+        scopes: tuple[str, ...] | None = None,
+    ) -> None:
         self.method = method
         self.path = path
         self.function = function
+        self.scopes = scopes  # None: an open route; else behind the JWT authorizer
         pattern = re.sub(r"\{(\w+)\+\}", r"(?P<\1>.+)", path)
         pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern)
         self._regex = re.compile(f"^{pattern}$")
@@ -35,11 +44,21 @@ class Route:
         if method != self.method:
             return None
         found = self._regex.match(path)
-        return found.groupdict() if found else None
+        # API Gateway hands path parameters to the function URL-decoded.
+        return {k: unquote(v) for k, v in found.groupdict().items()} if found else None
 
 
-WIDGET = ROOT / "infra" / "webchat_widget"  # the web chat widget's static files
-_CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+# Static sites, as any static host (an S3 bucket) would serve them: the web chat widget and the
+# agents' console.
+STATIC = {
+    "/widget": ROOT / "infra" / "webchat_widget",
+    "/console": ROOT / "infra" / "agent_console",
+}
+_CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
 
 
 class Gateway:
@@ -51,8 +70,9 @@ class Gateway:
         if request.path == "/health" and request.method == "GET":
             ok = self._healthy()
             return Response.json(200 if ok else 503, {"status": "ok" if ok else "starting"})
-        if request.method == "GET" and (request.path + "/").startswith("/widget/"):
-            return _widget(request.path)
+        for mount, folder in STATIC.items():
+            if request.method == "GET" and (request.path + "/").startswith(mount + "/"):
+                return _static(mount, folder, request.path)
         for route in self._routes:
             params = route.match(request.method, request.path)
             if params is not None:
@@ -61,6 +81,13 @@ class Gateway:
 
     def _invoke(self, route: Route, params: dict[str, str], request: Request) -> Response:
         event = http_api_event(route, params, request)
+        if route.scopes is not None:
+            verdict = authorize(request.headers.get("authorization", ""), route.scopes)
+            if verdict.status == 401:
+                return Response.json(401, {"message": "Unauthorized"})
+            if verdict.status == 403:
+                return Response.json(403, {"message": "Forbidden"})
+            event["requestContext"]["authorizer"] = verdict.authorizer
         try:
             result = route.function.invoke(event)
         except Exception:  # what API Gateway does when a function fails: 500, logged
@@ -69,12 +96,11 @@ class Gateway:
         return _response(result)
 
 
-def _widget(path: str) -> Response:
-    """The web chat widget's static files, as any static host would serve them."""
-    if path == "/widget":
-        return Response(301, b"", {"Location": "/widget/"})
-    name = path.removeprefix("/widget/") or "index.html"
-    files = {f.name: f for f in WIDGET.iterdir() if f.suffix in _CONTENT_TYPES}
+def _static(mount: str, folder: Path, path: str) -> Response:
+    if path == mount:
+        return Response(301, b"", {"Location": f"{mount}/"})
+    name = path.removeprefix(f"{mount}/") or "index.html"
+    files = {f.name: f for f in folder.iterdir() if f.suffix in _CONTENT_TYPES}
     if name not in files:  # only the folder's own files: no way out of it
         return Response.json(404, {"message": "Not Found"})
     return Response(

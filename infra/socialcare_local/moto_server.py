@@ -42,7 +42,7 @@ class MotoServer:
     def start(self) -> MotoServer:
         ensure_free(self.port)
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            [sys.executable, "-m", "socialcare_local.moto_serial", "127.0.0.1", str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -74,12 +74,14 @@ def _queues(template: Template, sqs: Any) -> None:
 def _tables(template: Template, dynamodb: Any) -> None:
     for logical, props in template.of_type("AWS::DynamoDB::Table").items():
         name = template.resolve(props["TableName"])
+        indexes = {k: props[k] for k in ("GlobalSecondaryIndexes",) if k in props}
         description = dynamodb.create_table(
             TableName=name,
             AttributeDefinitions=props["AttributeDefinitions"],
             KeySchema=props["KeySchema"],
             BillingMode=props.get("BillingMode", "PAY_PER_REQUEST"),
             SSESpecification=_table_encryption(template.resolve(props["SSESpecification"])),
+            **indexes,
         )["TableDescription"]
         ttl = props.get("TimeToLiveSpecification")
         if ttl:

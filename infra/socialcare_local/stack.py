@@ -16,6 +16,7 @@ from socialcare_local.lambdas import LocalFunction
 from socialcare_local.moto_server import MotoServer, ensure_free, http_status, wait_until
 from socialcare_local.poller import SqsPoller
 from socialcare_local.provision import function_environment, provision
+from socialcare_local.sample_data import seed
 from socialcare_local.sandbox import PlatformSandbox, api_base_environment
 
 
@@ -79,13 +80,14 @@ class LocalStack:
         os.environ.update(self.moto.env)
         session = boto3.session.Session()
         provision(self.template, session)
+        seed(self.template, session)
         os.environ.update(function_environment(self.template))
         os.environ.update(api_base_environment(self.sandbox_url))
         self._servers.append(LoopbackServer(self.sandbox, self.config.sandbox_port).start())
         specs = self.template.functions()
         self.functions = {spec.logical_id: LocalFunction(spec) for spec in specs}
         routes = [
-            Route(method, path, self.functions[spec.logical_id])
+            Route(method, path, self.functions[spec.logical_id], spec.scopes.get((method, path)))
             for spec in specs
             for method, path in spec.routes
         ]

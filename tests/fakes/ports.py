@@ -1,7 +1,8 @@
 """In-memory stand-ins for the pipeline's ports: no AWS, no HTTP.
 
 FakeConversationStore follows the ConversationStore protocol of socialcare.pipeline;
-FakeOutbound follows the Outbound protocol of socialcare.channels.outbound.
+FakeOutbound follows the Outbound protocol of socialcare.channels.outbound; FakeCustomers and
+FakeOrders the CustomerProfiles and OrderSystem ports of socialcare.dialogue.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field, replace
 
 from socialcare.channels.outbound import Audience, Outgoing
 from socialcare.channels.outbound_http import DeliveryFailed
+from socialcare.dialogue.orders import Order
+from socialcare.dialogue.profiles import CustomerProfile
 from socialcare.model import Channel, Conversation, InboundMessage, Turn
 
 
@@ -79,3 +82,36 @@ class FakeOutbound:
             for o in outgoing
             if not o.key or o.key not in delivered
         )
+
+
+class FakeCustomers:
+    """Customer profiles in a dict, following links like the DynamoDB adapter."""
+
+    def __init__(self, *profiles: CustomerProfile | None) -> None:
+        self.profiles = {p.id: p for p in profiles if p is not None}
+        self.links: dict[str, str] = {}
+
+    def load(self, customer_id: str) -> CustomerProfile:
+        key = self.links.get(customer_id, customer_id)
+        return self.profiles.get(key, CustomerProfile(key))
+
+    def update(
+        self, customer_id: str, change: Callable[[CustomerProfile], CustomerProfile]
+    ) -> CustomerProfile:
+        changed = change(self.load(customer_id))
+        self.profiles[changed.id] = changed
+        return changed
+
+    def link(self, primary_id: str, other_id: str) -> CustomerProfile:
+        other = self.load(other_id)
+        merged = self.update(primary_id, lambda p: p.merged(other))
+        self.links[other_id] = primary_id
+        return merged
+
+
+class FakeOrders:
+    def __init__(self, *orders: Order) -> None:
+        self.orders = {o.number: o for o in orders}
+
+    def find(self, number: str) -> Order | None:
+        return self.orders.get(number)

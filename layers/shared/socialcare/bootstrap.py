@@ -11,10 +11,14 @@ from socialcare.model import Channel
 from socialcare.settings import Settings
 
 if TYPE_CHECKING:
+    from socialcare.agents.desk import AgentDesk
+
     # Types only: the webhook functions never load the worker's pipeline or channel senders.
     from socialcare.channels.outbound import Outbound
     from socialcare.channels.webchat import WebchatSessions
     from socialcare.pipeline import TurnHandler
+    from socialcare.store.dynamodb_conversations import DynamoDBConversations
+    from socialcare.store.dynamodb_customers import DynamoDBCustomers
     from socialcare.store.dynamodb_erasure import DynamoDBErasure
     from socialcare.store.dynamodb_webchat_outbox import DynamoDBWebchatOutbox
     from socialcare.store.idempotency import OncePerMessage
@@ -151,16 +155,40 @@ def _platform_http() -> Any:
 
 
 @cache
-def turn_handler() -> TurnHandler:
-    from socialcare.knowledge.embedded_index import EmbeddedIndex
-    from socialcare.pipeline import TurnHandler
+def conversations() -> DynamoDBConversations:
     from socialcare.store.dynamodb_conversations import DynamoDBConversations
 
-    store = DynamoDBConversations(
+    return DynamoDBConversations(
         settings().require("conversations_table"), settings().retention_days
     )
+
+
+@cache
+def customers() -> DynamoDBCustomers:
+    from socialcare.store.dynamodb_customers import DynamoDBCustomers
+
+    return DynamoDBCustomers(settings().require("customers_table"))
+
+
+@cache
+def turn_handler() -> TurnHandler:
+    from socialcare.knowledge.embedded_index import EmbeddedIndex
+    from socialcare.pipeline import DialogueSettings, TurnHandler
+    from socialcare.store.dynamodb_orders import DynamoDBOrders
+    from socialcare.telemetry.emf_metrics import EmfMetrics
+
     return TurnHandler(
-        store, EmbeddedIndex.from_folder(), outbound, lease_s=settings().answer_lease_s
+        conversations(),
+        EmbeddedIndex.from_folder(),
+        outbound,
+        profiles=customers(),
+        orders=DynamoDBOrders(settings().require("orders_table")),
+        metrics=EmfMetrics(),
+        dialogue=DialogueSettings(
+            handback_after_s=settings().handback_after_s,
+            expected_wait_minutes=settings().expected_wait_minutes,
+        ),
+        lease_s=settings().answer_lease_s,
     )
 
 
@@ -174,10 +202,27 @@ def erasure() -> DynamoDBErasure:
     )
 
 
+@cache
+def agent_desk() -> AgentDesk:
+    from socialcare.agents.desk import AgentDesk
+
+    return AgentDesk(conversations(), customers(), outbound)
+
+
 def reset() -> None:
     """Forget every built adapter and cached secret (tests, or a changed environment)."""
     from aws_lambda_powertools.utilities import parameters
 
-    for built in (settings, enqueue, webchat_outbox, _outbound, _platform_http, turn_handler):
+    for built in (
+        settings,
+        enqueue,
+        webchat_outbox,
+        _outbound,
+        _platform_http,
+        conversations,
+        customers,
+        turn_handler,
+        agent_desk,
+    ):
         built.cache_clear()
     parameters.clear_caches()  # type: ignore[no-untyped-call]

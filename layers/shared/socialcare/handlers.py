@@ -85,6 +85,41 @@ def webchat_replies_handler() -> LambdaHandler:
     return handler
 
 
+def agent_api_handler() -> LambdaHandler:
+    """/agent/...: the human agents' queue, transcripts, replies, resolve, hand-back, insights."""
+    from socialcare.agents.api import handle
+
+    @logger.inject_lambda_context(clear_state=True)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        status, body = handle(bootstrap.agent_desk(), event)
+        # The route and the outcome only: no conversation text, no customer ids.
+        logger.info("agent api", extra={"route": event.get("routeKey", ""), "status": status})
+        payload = json.dumps(body, ensure_ascii=False)
+        return to_event_response(WebhookResponse(status, payload, "application/json"))
+
+    return handler
+
+
+def queue_monitor_handler() -> LambdaHandler:
+    """Every minute: how long the longest-waiting customer has waited for a person, as the
+    HandoffQueueAgeSeconds metric the queue-age alarm watches."""
+    import time
+
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from socialcare.model import State
+    from socialcare.telemetry.emf_metrics import emit
+
+    @logger.inject_lambda_context(clear_state=True)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        since = bootstrap.conversations().oldest_waiting_since(State.PENDING_HUMAN)
+        age = max(0.0, time.time() - since) if since is not None else 0.0
+        emit("HandoffQueueAgeSeconds", MetricUnit.Seconds, age, {"service": "socialcare"})
+        return {"handoff_queue_age_s": round(age, 1)}
+
+    return handler
+
+
 def worker_handler() -> LambdaHandler:
     """SQS FIFO batches: a failing message fails the rest of its conversation, keeping order."""
     from aws_lambda_powertools.utilities.batch import (

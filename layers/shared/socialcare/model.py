@@ -220,10 +220,20 @@ class Sending:
     since: float
 
 
+class State(StrEnum):
+    """Who answers the customer."""
+
+    BOT = "bot"  # the agent answers
+    PENDING_HUMAN = "pending_human"  # handed off, waiting in the agents' queue; the bot is silent
+    HUMAN = "human"  # an agent owns the conversation; the bot is silent
+    RESOLVED = "resolved"  # an agent closed it; the customer's next message goes to the bot
+
+
 @dataclass(frozen=True, slots=True)
 class Conversation:
     """A customer thread as stored: its recent turns, the message ids whose answer has begun,
-    the replies still being sent, and a version for optimistic concurrency (0: never stored)."""
+    the replies still being sent, who owns it, the details remembered across turns, and a version
+    for optimistic concurrency (0: never stored)."""
 
     id: str
     channel: Channel
@@ -231,6 +241,19 @@ class Conversation:
     answered: tuple[str, ...] = ()
     version: int = 0
     sending: tuple[Sending, ...] = ()
+    state: State = State.BOT
+    owner: str = ""  # the agent who took it over (the JWT's subject)
+    handoff_reason: str = ""  # why it went to a human: asked_for_human, negative_sentiment ...
+    waiting_since: float = 0.0  # when it entered the agents' queue (0: not waiting)
+    handed_off_at: float = 0.0  # the latest handoff (0: never handed off)
+    first_human_reply_at: float = 0.0  # the agent's first reply after that handoff
+    human_active_at: float = 0.0  # the agent's latest action: the hand-back timeout counts from it
+    handoffs: int = 0
+    slots: tuple[tuple[str, str], ...] = ()  # details the customer gave: ("order_number", "1234")
+    pending_intent: str = ""  # the intent waiting for a detail the agent asked for
+    vip: bool = False  # from the customer's profile: first in the agents' queue
+    customer_id: str = ""  # the profile this conversation belongs to
+    contact: InboundMessage | None = None  # where a human agent's reply goes (no text)
 
     MAX_TURNS: ClassVar[int] = 50
     MAX_ANSWERED: ClassVar[int] = 200
@@ -273,6 +296,11 @@ class Conversation:
             ),
         )
 
+    def settle(self, message_id: str) -> Conversation:
+        """With the message's reply no longer sending, though nothing was sent (a human agent
+        owns the conversation)."""
+        return replace(self, sending=tuple(s for s in self.sending if s.message_id != message_id))
+
     def finish(self, agent: Turn) -> Conversation:
         """With the agent's turn added and its reply no longer sending; as it was when another
         attempt finished first."""
@@ -283,3 +311,42 @@ class Conversation:
             turns=(*self.turns, agent)[-self.MAX_TURNS :],
             sending=tuple(s for s in self.sending if s.message_id != agent.message_id),
         )
+
+    def slot(self, name: str) -> str:
+        return dict(self.slots).get(name, "")
+
+    def remember(self, name: str, value: str) -> Conversation:
+        return replace(self, slots=(*((k, v) for k, v in self.slots if k != name), (name, value)))
+
+    def hand_off(self, reason: str, at: float) -> Conversation:
+        """Into the agents' queue; the bot stays silent from here on."""
+        return replace(
+            self,
+            state=State.PENDING_HUMAN,
+            owner="",
+            handoff_reason=reason,
+            waiting_since=at,
+            handed_off_at=at,
+            first_human_reply_at=0.0,
+            handoffs=self.handoffs + 1,
+            pending_intent="",
+        )
+
+    def human_reply(self, agent: str, turn: Turn) -> Conversation:
+        """An agent's message: they own the conversation from now on."""
+        return replace(
+            self,
+            turns=(*self.turns, turn)[-self.MAX_TURNS :],
+            state=State.HUMAN,
+            owner=agent,
+            waiting_since=0.0,
+            first_human_reply_at=self.first_human_reply_at or turn.at,
+            human_active_at=turn.at,
+        )
+
+    def resolve(self) -> Conversation:
+        return replace(self, state=State.RESOLVED, waiting_since=0.0, pending_intent="")
+
+    def hand_back(self) -> Conversation:
+        """Back to the bot: after an agent's hand-back, a resolved one's new message, a timeout."""
+        return replace(self, state=State.BOT, owner="", waiting_since=0.0)

@@ -11,7 +11,24 @@ from typing import Protocol
 from socialcare.channels.capabilities import capabilities
 from socialcare.channels.outbound import Outbound, Outgoing, keyed, render
 from socialcare.dialogue.messages import TOPICS, is_greeting, say
+from socialcare.dialogue.orders import NoOrderSystem, OrderSystem
+from socialcare.dialogue.policy import (
+    Action,
+    Decision,
+    DecisionInput,
+    decide,
+    fails_again,
+    order_entities,
+)
+from socialcare.dialogue.profiles import (
+    AnonymousCustomers,
+    CustomerProfile,
+    CustomerProfiles,
+    customer_id,
+)
+from socialcare.dialogue.replies import ask_order_number, handoff_reply, order_reply, personalised
 from socialcare.generate.extractive import extractive_reply
+from socialcare.insights.metrics import Metrics, NoMetrics, TurnOutcome
 from socialcare.knowledge.port import Retriever
 from socialcare.model import (
     AnswerInProgress,
@@ -20,6 +37,7 @@ from socialcare.model import (
     InboundMessage,
     Kind,
     Reply,
+    State,
     Turn,
     Visibility,
 )
@@ -28,9 +46,9 @@ from socialcare.understand.understanding import Understanding, understand
 
 logger = logging.getLogger(__name__)
 
-# How long an attempt to answer holds a message before another may take over: longer than the
-# worker's timeout (a live attempt has ended by then), shorter than the queue's visibility timeout
-# (a message redelivered after a killed attempt finds the hold expired).
+# How long an attempt holds the right to send a reply: longer than the worker's timeout (a live
+# attempt is never overtaken), shorter than the queue's visibility timeout (a killed one is resent
+# by the next delivery).
 DEFAULT_LEASE_S = 30.0
 
 # Languages the help centre and the canned messages are written in; others are answered in English.
@@ -50,32 +68,39 @@ class ConversationStore(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class TurnResult:
-    reply: Reply | None  # None when the message had already been answered
+    reply: Reply | None  # None when the message had already been answered, or a human owns it
     parts_sent: int
+    action: Action | None = None  # what the dialogue policy decided (None: already answered)
+
+
+@dataclass(frozen=True, slots=True)
+class DialogueSettings:
+    handback_after_s: float = 3600.0  # an agent silent this long hands the conversation back
+    expected_wait_minutes: int = 5  # told to the customer on a handoff
 
 
 class TurnHandler:
-    """Answers each customer message exactly once, whatever fails.
-
-    The right to answer goes to the attempt that records the customer's turn with the reply's
-    idempotency key (a conditional write), before anything is sent. Every send carries that key.
-    A failed send releases the message for its redelivery; a killed attempt's hold expires after
-    `lease_s`; either way the redelivery sends again under the same key, which the platform
-    honours (a key it has already accepted is not delivered twice), and records the agent's turn.
-    """
-
     def __init__(
         self,
         store: ConversationStore,
         retriever: Retriever,
         outbound: Callable[[Channel], Outbound],
+        *,
         clock: Callable[[], float] = time.time,
+        profiles: CustomerProfiles | None = None,
+        orders: OrderSystem | None = None,
+        metrics: Metrics | None = None,
+        dialogue: DialogueSettings | None = None,
         lease_s: float = DEFAULT_LEASE_S,
     ) -> None:
         self._store = store
         self._retriever = retriever
         self._outbound = outbound
         self._clock = clock
+        self._profiles = profiles or AnonymousCustomers()
+        self._orders = orders or NoOrderSystem()
+        self._metrics = metrics or NoMetrics()
+        self._dialogue = dialogue or DialogueSettings()
         self._lease_s = lease_s
 
     def handle(self, message: InboundMessage) -> TurnResult:
@@ -84,46 +109,135 @@ class TurnHandler:
         if conversation.has_answered(message.message_id):
             logger.info("already answered", extra={"message_ref": ref})
             return TurnResult(None, 0)
-        understood = understand(message.text, default_language=conversation.language or "en")
+        profile = self._profiles.load(customer_id(message))
+        default_language = conversation.language or profile.language or "en"
+        understood = understand(message.text, default_language=default_language)
         language = understood.language
         at = float(message.sent_at) or self._clock()
         customer = _customer_turn(message, understood, at)
         now = self._clock()
         claimed = self._store.save(
-            conversation, lambda c: _claim(c, customer, message.reply_key, now, self._lease_s)
+            conversation,
+            lambda c: _claim(c, customer, message, profile, now=now, lease_s=self._lease_s),
         )
         sending = claimed.sending_of(message.message_id) if claimed else None
         if claimed is None or sending is None:
             logger.info("already answered", extra={"message_ref": ref})
             return TurnResult(None, 0)
-        reply = compose(message, language, self._retriever)
-        try:
-            sent = self._send(message, reply, claimed, sending.key)
-        except Exception:
-            # Released, not forgotten: the redelivery sends under the same key at once.
-            self._store.save(claimed, lambda c: _release(c, message.message_id, now))
-            raise
-        # What the customer saw; nothing when the channel's message window had closed.
-        said = "\n".join(o.text for o in sent if o.text) if sent else ""
-        source = reply.source if sent else "window_closed"
-        agent = Turn("agent", said, at, message.message_id, reply.language, source)
-        self._store.save(claimed, lambda c: c.finish(agent))
+        decision = decide(
+            DecisionInput(
+                claimed,
+                customer,
+                message.kind,
+                now=now,
+                handback_after_s=self._dialogue.handback_after_s,
+            )
+        )
+        reply, decision = self._reply(
+            message, language, decision, customer=customer, conversation=claimed, profile=profile
+        )
+        sent: list[Outgoing] = []
+        if reply is None:  # a human owns the conversation: recorded, nothing sent
+            self._store.save(claimed, lambda c: _after(c.settle(message.message_id), decision, at))
+        else:
+            try:
+                sent = self._send(message, reply, claimed, sending.key)
+            except Exception:
+                # Released, not forgotten: the redelivery sends under the same key at once.
+                self._store.save(claimed, lambda c: _release(c, message.message_id, now))
+                raise
+            # What the customer saw; nothing when the channel's message window had closed.
+            said = "\n".join(o.text for o in sent if o.text) if sent else ""
+            source = reply.source if sent else "window_closed"
+            agent = Turn("agent", said, at, message.message_id, reply.language, source)
+            self._store.save(claimed, lambda c: _after(c.finish(agent), decision, at))
+        self._remember(message, customer, language, decision)
+        self._report(message, understood, decision, reply, claimed)
+        return TurnResult(reply, len(sent), decision.action)
+
+    def _reply(
+        self,
+        message: InboundMessage,
+        language: str,
+        decision: Decision,
+        *,
+        customer: Turn,
+        conversation: Conversation,
+        profile: CustomerProfile,
+    ) -> tuple[Reply | None, Decision]:
+        """The reply the decision calls for (None: stay silent), and the final decision: an
+        answer the help centre does not have for the second time goes to a human instead."""
+        language = language if language in ANSWER_LANGUAGES else "en"
+        match decision.action:
+            case Action.SILENT:
+                return None, decision
+            case Action.HANDOFF:
+                return handoff_reply(language, self._dialogue.expected_wait_minutes), decision
+            case Action.ASK:
+                # "How do I cancel?" is answered at once; the number lets the bot check the order.
+                knowledge = None
+                if decision.intent != "track_order":
+                    knowledge = compose(message, language, self._retriever)
+                return ask_order_number(language, knowledge), decision
+        if decision.order_number:
+            order = self._orders.find(decision.order_number)
+            knowledge = None
+            if decision.intent != "track_order":
+                knowledge = compose(message, language, self._retriever)
+            reply = order_reply(order, decision.order_number, decision.intent, language, knowledge)
+            return reply, decision
+        reply = personalised(compose(message, language, self._retriever), profile)
+        if reply.source == "fallback" and fails_again(conversation.turns, customer):
+            handoff = replace(decision, action=Action.HANDOFF, reason="repeated_failure")
+            return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff
+        return reply, decision
+
+    def _remember(
+        self, message: InboundMessage, customer: Turn, language: str, decision: Decision
+    ) -> None:
+        orders = tuple(e.value.lstrip("#") for e in order_entities(customer))
+        if decision.order_number and decision.order_number not in orders:
+            orders = (*orders, decision.order_number)
+        self._profiles.update(
+            customer_id(message), lambda p: p.saw(message.conversation_id, language, orders)
+        )
+
+    def _report(
+        self,
+        message: InboundMessage,
+        understood: Understanding,
+        decision: Decision,
+        reply: Reply | None,
+        conversation: Conversation,
+    ) -> None:
+        source = reply.source if reply else ""
+        self._metrics.record(
+            TurnOutcome(
+                message.channel.value,
+                understood.intent.name,
+                understood.sentiment.label,
+                decision.action.value,
+                decision.reason,
+                source,
+            )
+        )
         logger.info(
-            "answered",
+            "answered" if reply else "recorded for the human agent",
             extra={
                 "conversation": pseudonym(conversation.id),
-                "message_ref": ref,
-                "language": language,
+                # WhatsApp's message ids embed the customer's phone number: pseudonyms only.
+                "message_ref": pseudonym(message.message_id),
+                "language": understood.language,
                 "intent": understood.intent.name,
                 "sentiment": understood.sentiment.label,
                 "toxic": understood.toxic,
                 "urgent": understood.urgent,
+                "action": decision.action.value,
+                "handoff_reason": decision.reason,
                 "source": source,
-                "citations": [c.id for c in reply.citations],
-                "resent": message.message_id in conversation.answered,
+                "citations": [c.id for c in reply.citations] if reply else [],
             },
         )
-        return TurnResult(reply, len(sent))
 
     def _send(
         self, message: InboundMessage, reply: Reply, conversation: Conversation, key: str
@@ -156,19 +270,35 @@ def _customer_turn(message: InboundMessage, understood: Understanding, at: float
 
 
 def _claim(
-    conversation: Conversation, customer: Turn, key: str, now: float, lease_s: float
+    conversation: Conversation,
+    customer: Turn,
+    message: InboundMessage,
+    profile: CustomerProfile,
+    *,
+    now: float,
+    lease_s: float,
 ) -> Conversation:
     """Who may send the reply to the customer's message: the first attempt to record its turn,
     or the next one once the holder has released it or its hold has expired (presumed killed).
-    Unchanged when the reply has gone out; AnswerInProgress while another attempt holds it."""
+    Unchanged when the reply has gone out; AnswerInProgress while another attempt holds it.
+    The first attempt also tells the conversation where a human agent's reply would go."""
     sending = conversation.sending_of(customer.message_id)
-    if sending is None:
-        if conversation.has_answered(customer.message_id):
-            return conversation
-        return conversation.begin(customer, key, now)
-    if sending.since and now - sending.since < lease_s:
-        raise AnswerInProgress(f"{pseudonym(customer.message_id)} is being answered")
-    return conversation.hold(customer.message_id, now)
+    if sending is not None:
+        if sending.since and now - sending.since < lease_s:
+            raise AnswerInProgress(f"{pseudonym(customer.message_id)} is being answered")
+        return conversation.hold(customer.message_id, now)
+    if conversation.has_answered(customer.message_id):
+        return conversation
+    contact = replace(
+        message,
+        text="",
+        parts=(),
+        payload="",
+        reply_token="",  # one-time handles are spent by the bot's reply
+        visibility=Visibility.PRIVATE,
+    )
+    begun = conversation.begin(customer, message.reply_key, now)
+    return replace(begun, contact=contact, customer_id=profile.id, vip=profile.vip)
 
 
 def _release(conversation: Conversation, message_id: str, since: float) -> Conversation:
@@ -177,6 +307,20 @@ def _release(conversation: Conversation, message_id: str, since: float) -> Conve
     if sending is None or sending.since != since:
         return conversation
     return conversation.hold(message_id, 0.0)
+
+
+def _after(conversation: Conversation, decision: Decision, at: float) -> Conversation:
+    """The conversation's state and memory after the bot's reply."""
+    if decision.handed_back or conversation.state is State.RESOLVED:
+        conversation = conversation.hand_back()
+    match decision.action:
+        case Action.HANDOFF:
+            return conversation.hand_off(decision.reason, at)
+        case Action.ASK:
+            return replace(conversation, pending_intent=decision.intent)
+    if decision.order_number:
+        conversation = conversation.remember("order_number", decision.order_number)
+    return replace(conversation, pending_intent="")
 
 
 def compose(message: InboundMessage, language: str, retriever: Retriever) -> Reply:

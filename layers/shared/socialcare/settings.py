@@ -32,12 +32,16 @@ class Settings:
     conversations_table: str
     webchat_outbox_table: str
     erasure_audit_table: str
+    customers_table: str
+    orders_table: str
     secret_names: dict[Channel, str]  # Secrets Manager secret of each channel's credentials
     api_bases: dict[Channel, str]
     whatsapp_template_name: str  # the approved template sent after the 24-hour window
     retention_days: int
     llm_endpoint_url: str  # empty: extractive answers only
     answer_lease_s: float  # how long an attempt holds a message (see pipeline.DEFAULT_LEASE_S)
+    handback_after_s: float  # an agent silent this long hands the conversation back to the bot
+    expected_wait_minutes: int  # the wait a customer is told when handed to a person
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -48,12 +52,16 @@ class Settings:
             conversations_table=env.get("CONVERSATIONS_TABLE", ""),
             webchat_outbox_table=env.get("WEBCHAT_OUTBOX_TABLE", ""),
             erasure_audit_table=env.get("ERASURE_AUDIT_TABLE", ""),
+            customers_table=env.get("CUSTOMERS_TABLE", ""),
+            orders_table=env.get("ORDERS_TABLE", ""),
             secret_names={c: env.get(f"{c.upper()}_SECRET_NAME", "") for c in Channel},
             api_bases={c: env.get(f"{c.upper()}_API_BASE", base) for c, base in API_BASES.items()},
             whatsapp_template_name=env.get("WHATSAPP_TEMPLATE_NAME", "customer_care_follow_up"),
             retention_days=int(env.get("RETENTION_DAYS", "30")),
             llm_endpoint_url=env.get("LLM_ENDPOINT_URL", ""),
             answer_lease_s=float(env.get("ANSWER_LEASE_S", "30")),
+            handback_after_s=float(env.get("HANDBACK_AFTER_S", "3600")),
+            expected_wait_minutes=int(env.get("EXPECTED_WAIT_MINUTES", "5")),
         )
 
     def require(self, name: str) -> str:

@@ -31,9 +31,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "感谢您的留言!我们已通过私信与您联系,如未收到,请直接私信我们。",
     },
     "no_answer": {
-        "en": "Sorry, I couldn't find an answer to that in our help centre. A member of our team "
-        "will follow up here.",
-        "zh": "抱歉,我在帮助中心没有找到相关答案。我们的客服同事会在这里跟进您的问题。",
+        "en": "Sorry, I couldn't find an answer to that in our help centre. Could you put it "
+        "another way? If I still can't help, I'll pass you to our team.",
+        "zh": "抱歉,我在帮助中心没有找到相关答案。能换个说法再问一次吗?"
+        "如果还是不行,我会为您转接人工客服。",
+    },
+    "greeting_named": {
+        "en": "Hi {name}! I'm the Lumen & Co. assistant. Ask me about orders, delivery, returns, "
+        "payments or your account.",
+        "zh": "{name}您好!我是 Lumen & Co. 的智能客服,"
+        "可以为您解答订单、配送、退货、支付和账户方面的问题。",
+    },
+    "ask_order_number": {
+        "en": "Sure, I can help with that. What is your order number?",
+        "zh": "好的,我来帮您处理。请告诉我您的订单号。",
+    },
+    "offer_order_check": {
+        "en": "If you send me your order number, I can check that order for you.",
+        "zh": "如果您告诉我订单号,我可以帮您查询这笔订单。",
+    },
+    "order_unknown": {
+        "en": "I couldn't find an order with the number {number}. Could you check it and send "
+        "it again?",
+        "zh": "没有找到订单号为 {number} 的订单,请核对后再发给我。",
+    },
+    "handoff": {
+        "en": "I'm passing you to a member of our team. The expected wait is about {minutes} "
+        "minutes, and they will reply right here in this chat.",
+        "zh": "正在为您转接人工客服,预计等待约 {minutes} 分钟,客服会直接在这里回复您。",
+    },
+    "handback": {
+        "en": "Our team has finished here. I'm the assistant again: ask me anything else.",
+        "zh": "人工客服已处理完毕,接下来由智能客服继续为您服务,还有其他问题随时问我。",
     },
 }
 

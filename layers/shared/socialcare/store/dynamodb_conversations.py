@@ -1,8 +1,12 @@
 """Conversations in DynamoDB, one item each (pk = conversation id, sk = "conversation"):
 its recent turns, the message ids whose answer began, the replies still being sent (with their
-idempotency keys), a version for optimistic concurrency, and `expires_at` for the table's TTL.
-One GetItem loads a conversation, one conditional PutItem stores it. DynamoDB's failures leave
-as the domain's StoreUnavailable, after botocore's own retries."""
+idempotency keys), who owns it and what it remembers, a version for optimistic concurrency, and
+`expires_at` for the table's TTL. One GetItem loads a conversation, one conditional PutItem
+stores it. DynamoDB's failures leave as the domain's StoreUnavailable, after botocore's own
+retries.
+
+The agents' queue is the `queue` index: partition `state`, sort `queue_key` ("1#" for VIP
+customers, "0#" for the others, then the time it started waiting), read newest first."""
 
 from __future__ import annotations
 
@@ -14,16 +18,27 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from socialcare.model import Channel, Conversation, Entity, Sending, StoreUnavailable, Turn
+from socialcare.model import (
+    Channel,
+    Conversation,
+    Entity,
+    InboundMessage,
+    Sending,
+    State,
+    StoreUnavailable,
+    Turn,
+)
+from socialcare.store.optimistic import expecting_version
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 SORT_KEY = "conversation"
+QUEUE_INDEX = "queue"
 MAX_ATTEMPTS = 5
 
 
-class ConcurrentUpdates(StoreUnavailable):
+class ConcurrentUpdates(RuntimeError):
     """Others kept storing the same conversation; the message goes back to the queue."""
 
 
@@ -36,6 +51,11 @@ class DynamoDBConversations:
         self._client = client or boto3.session.Session().client("dynamodb")
 
     def load(self, conversation_id: str, channel: Channel) -> Conversation:
+        found = self.find(conversation_id)
+        return Conversation(conversation_id, channel) if found is None else found
+
+    def find(self, conversation_id: str) -> Conversation | None:
+        """The stored conversation, or None when there is none by that id."""
         try:
             item = self._client.get_item(
                 TableName=self._table,
@@ -44,19 +64,53 @@ class DynamoDBConversations:
             ).get("Item")
         except (ClientError, BotoCoreError) as error:
             raise StoreUnavailable(f"loading a conversation: {_code(error)}") from error
-        if item is None:
-            return Conversation(conversation_id, channel)
-        return Conversation(
-            id=conversation_id,
-            channel=Channel(item["channel"]["S"]),
-            turns=tuple(_turn(t["M"]) for t in item["turns"]["L"]),
-            answered=tuple(a["S"] for a in item["answered"]["L"]),
-            version=int(item["version"]["N"]),
-            sending=tuple(
-                Sending(s["M"]["message_id"]["S"], s["M"]["key"]["S"], float(s["M"]["since"]["N"]))
-                for s in item.get("sending", {}).get("L", [])
-            ),
+        return None if item is None else conversation_from_item(item)
+
+    def queue(self, state: State, limit: int) -> list[Conversation]:
+        """Conversations in `state`, VIP customers first, then the newest waiting first."""
+        found: list[Conversation] = []
+        paginator = self._client.get_paginator("query")
+        pages = paginator.paginate(
+            TableName=self._table,
+            IndexName=QUEUE_INDEX,
+            KeyConditionExpression="#state = :state",
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues={":state": {"S": state.value}},
+            ScanIndexForward=False,
         )
+        for page in pages:
+            found.extend(conversation_from_item(item) for item in page["Items"])
+            if len(found) >= limit:
+                break
+        return found[:limit]
+
+    def oldest_waiting_since(self, state: State) -> float | None:
+        """When the longest-waiting conversation in `state` began waiting (None: none waits)."""
+        found: list[float] = []
+        for prefix in ("0#", "1#"):  # the oldest of the regular customers and of the VIPs
+            items = self._client.query(
+                TableName=self._table,
+                IndexName=QUEUE_INDEX,
+                KeyConditionExpression="#state = :state AND begins_with(queue_key, :prefix)",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={
+                    ":state": {"S": state.value},
+                    ":prefix": {"S": prefix},
+                },
+                ScanIndexForward=True,
+                Limit=1,
+            )["Items"]
+            found.extend(float(item["waiting_since"]["N"]) for item in items)
+        return min(found, default=None)
+
+    def scan(self) -> list[Conversation]:
+        """Every stored conversation (insights over the retention period)."""
+        paginator = self._client.get_paginator("scan")
+        return [
+            conversation_from_item(item)
+            for page in paginator.paginate(TableName=self._table)
+            for item in page["Items"]
+        ]
 
     def save(
         self, conversation: Conversation, change: Callable[[Conversation], Conversation]
@@ -80,38 +134,10 @@ class DynamoDBConversations:
         raise ConcurrentUpdates(f"{conversation.id} changed {MAX_ATTEMPTS} times while saving")
 
     def _put(self, conversation: Conversation, expected_version: int) -> None:
-        condition: dict[str, Any] = (
-            {"ConditionExpression": "attribute_not_exists(pk)"}
-            if expected_version == 0
-            else {
-                "ConditionExpression": "version = :expected",
-                "ExpressionAttributeValues": {":expected": {"N": str(expected_version)}},
-            }
-        )
+        item = conversation_item(conversation)
+        item["expires_at"] = {"N": str(int(time.time()) + self._retention)}
         self._client.put_item(
-            TableName=self._table,
-            Item={
-                "pk": {"S": conversation.id},
-                "sk": {"S": SORT_KEY},
-                "channel": {"S": conversation.channel.value},
-                "turns": {"L": [{"M": _turn_item(t)} for t in conversation.turns]},
-                "answered": {"L": [{"S": a} for a in conversation.answered]},
-                "sending": {
-                    "L": [
-                        {
-                            "M": {
-                                "message_id": {"S": s.message_id},
-                                "key": {"S": s.key},
-                                "since": {"N": repr(s.since)},
-                            }
-                        }
-                        for s in conversation.sending
-                    ]
-                },
-                "version": {"N": str(conversation.version)},
-                "expires_at": {"N": str(int(time.time()) + self._retention)},
-            },
-            **condition,
+            TableName=self._table, Item=item, **expecting_version(expected_version)
         )
 
 
@@ -119,6 +145,86 @@ def _code(error: ClientError | BotoCoreError) -> str:
     if isinstance(error, ClientError):
         return str(error.response.get("Error", {}).get("Code", "ClientError"))
     return type(error).__name__
+
+
+def queue_key(conversation: Conversation) -> str:
+    since = conversation.waiting_since or conversation.customer_last_wrote
+    return f"{int(conversation.vip)}#{since:017.6f}"
+
+
+def conversation_item(conversation: Conversation) -> dict[str, Any]:
+    c = conversation
+    item: dict[str, Any] = {
+        "pk": {"S": c.id},
+        "sk": {"S": SORT_KEY},
+        "channel": {"S": c.channel.value},
+        "turns": {"L": [{"M": _turn_item(t)} for t in c.turns]},
+        "answered": {"L": [{"S": a} for a in c.answered]},
+        "sending": {
+            "L": [
+                {
+                    "M": {
+                        "message_id": {"S": s.message_id},
+                        "key": {"S": s.key},
+                        "since": {"N": repr(s.since)},
+                    }
+                }
+                for s in c.sending
+            ]
+        },
+        "version": {"N": str(c.version)},
+        "state": {"S": c.state.value},
+        "queue_key": {"S": queue_key(c)},
+        "owner": {"S": c.owner},
+        "handoff_reason": {"S": c.handoff_reason},
+        "waiting_since": {"N": repr(c.waiting_since)},
+        "handed_off_at": {"N": repr(c.handed_off_at)},
+        "first_human_reply_at": {"N": repr(c.first_human_reply_at)},
+        "human_active_at": {"N": repr(c.human_active_at)},
+        "handoffs": {"N": str(c.handoffs)},
+        "slots": {"M": {k: {"S": v} for k, v in c.slots}},
+        "pending_intent": {"S": c.pending_intent},
+        "vip": {"BOOL": c.vip},
+        "customer_id": {"S": c.customer_id},
+    }
+    if c.contact is not None:
+        item["contact"] = {"S": c.contact.to_json()}
+    return item
+
+
+def conversation_from_item(item: dict[str, Any]) -> Conversation:
+    def number(name: str) -> float:
+        return float(item.get(name, {}).get("N", "0"))
+
+    def text(name: str) -> str:
+        return str(item.get(name, {}).get("S", ""))
+
+    contact = text("contact")
+    # Conversations stored before the dialogue state came have none of it: they are the bot's.
+    return Conversation(
+        id=item["pk"]["S"],
+        channel=Channel(item["channel"]["S"]),
+        turns=tuple(_turn(t["M"]) for t in item["turns"]["L"]),
+        answered=tuple(a["S"] for a in item["answered"]["L"]),
+        version=int(item["version"]["N"]),
+        sending=tuple(
+            Sending(s["M"]["message_id"]["S"], s["M"]["key"]["S"], float(s["M"]["since"]["N"]))
+            for s in item.get("sending", {}).get("L", [])
+        ),
+        state=State(text("state") or State.BOT),
+        owner=text("owner"),
+        handoff_reason=text("handoff_reason"),
+        waiting_since=number("waiting_since"),
+        handed_off_at=number("handed_off_at"),
+        first_human_reply_at=number("first_human_reply_at"),
+        human_active_at=number("human_active_at"),
+        handoffs=int(number("handoffs")),
+        slots=tuple((k, v["S"]) for k, v in item.get("slots", {}).get("M", {}).items()),
+        pending_intent=text("pending_intent"),
+        vip=item.get("vip", {}).get("BOOL", False),
+        customer_id=text("customer_id"),
+        contact=InboundMessage.from_json(contact) if contact else None,
+    )
 
 
 def _turn_item(turn: Turn) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""The human agents' side: their queue, transcripts, replies, resolving and handing back."""

@@ -1,0 +1,182 @@
+"""What a human agent can do with a conversation, whatever carries the request (the Agent API,
+a test): read the queue and a transcript, reply on the customer's channel, resolve, hand back.
+
+Replies are stored with a conditional write that is retried on a conflict, so two agents
+replying at once both get their message stored and sent; a resolved conversation takes none.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, replace
+from typing import Any, Protocol
+
+from socialcare.agents.summary import summarise
+from socialcare.channels.capabilities import capabilities
+from socialcare.channels.outbound import Outbound, render
+from socialcare.dialogue.messages import say
+from socialcare.dialogue.profiles import CustomerProfiles
+from socialcare.insights.figures import insights
+from socialcare.model import Channel, Conversation, Reply, State, Turn
+from socialcare.pipeline import ConversationStore
+from socialcare.understand.pii import redact
+from socialcare.understand.text import sanitize
+
+MAX_REPLY_CHARS = 4000
+MAX_QUEUE = 1000
+
+
+class DeskError(Exception):
+    status = 400
+
+
+class BadRequest(DeskError):
+    status = 400
+
+
+class UnknownConversation(DeskError):
+    status = 404
+
+
+class ConversationClosed(DeskError):
+    """A reply or hand-back to a resolved conversation, or one the agent cannot reach."""
+
+    status = 409
+
+
+class AgentConversations(ConversationStore, Protocol):
+    def find(self, conversation_id: str) -> Conversation | None: ...
+
+    def queue(self, state: State, limit: int) -> list[Conversation]: ...
+
+    def scan(self) -> list[Conversation]: ...
+
+
+class AgentDesk:
+    def __init__(
+        self,
+        store: AgentConversations,
+        profiles: CustomerProfiles,
+        outbound: Callable[[Channel], Outbound],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._profiles = profiles
+        self._outbound = outbound
+        self._clock = clock
+
+    def queue(self, state: str, limit: int = MAX_QUEUE) -> list[dict[str, Any]]:
+        try:
+            wanted = State(state)
+        except ValueError:
+            raise BadRequest(f"state must be one of {', '.join(State)}") from None
+        return [_queue_entry(c) for c in self._store.queue(wanted, min(limit, MAX_QUEUE))]
+
+    def conversation(self, conversation_id: str) -> dict[str, Any]:
+        conversation = self._find(conversation_id)
+        profile = (
+            self._profiles.load(conversation.customer_id) if conversation.customer_id else None
+        )
+        return {
+            **_queue_entry(conversation),
+            "turns": [asdict(t) for t in conversation.turns],
+            "slots": dict(conversation.slots),
+            "profile": asdict(profile) if profile else None,
+            "summary": summarise(conversation),
+        }
+
+    def reply(self, conversation_id: str, agent: str, text: str) -> dict[str, Any]:
+        """Send the agent's text on the customer's channel; the agent owns the conversation."""
+        text = sanitize(text).strip()
+        if not text or len(text) > MAX_REPLY_CHARS:
+            raise BadRequest(f"text must have 1 to {MAX_REPLY_CHARS} characters")
+        conversation = self._find(conversation_id)
+        contact = conversation.contact
+        if contact is None:
+            raise ConversationClosed("the customer has not written yet: nowhere to reply")
+        now = self._clock()
+        message_id = f"agent:{uuid.uuid4()}"
+        # Stored redacted, like every turn; the customer gets the agent's words as written.
+        turn = Turn("agent", redact(text), now, message_id, conversation.language, "human")
+
+        def take(current: Conversation) -> Conversation:
+            if current.state is State.RESOLVED:
+                raise ConversationClosed("the conversation is resolved")
+            return current.human_reply(agent, turn)
+
+        stored = self._store.save(conversation, take)
+        outgoing = render(
+            Reply(text, conversation.language or "en", "human"),
+            replace(contact, message_id=message_id),
+            capabilities(contact.channel),
+            capabilities(contact.channel).window_open(conversation.customer_last_wrote, now),
+        )
+        try:
+            self._outbound(contact.channel).send(replace(contact, message_id=message_id), outgoing)
+        except Exception:
+            # Not sent: not in the transcript either, so the agent sees it failed and retries.
+            self._store.save(conversation, lambda c: replace(c, turns=_without(c, message_id)))
+            raise
+        return {"message_id": message_id, "sent": len(outgoing), "state": _state(stored)}
+
+    def resolve(self, conversation_id: str) -> dict[str, Any]:
+        conversation = self._find(conversation_id)
+        stored = self._store.save(conversation, lambda c: c.resolve())
+        return {"id": conversation_id, "state": _state(stored) or State.RESOLVED.value}
+
+    def hand_back(self, conversation_id: str) -> dict[str, Any]:
+        """Back to the bot, and the customer is told so in their language."""
+        conversation = self._find(conversation_id)
+        if conversation.state is State.RESOLVED:
+            raise ConversationClosed("the conversation is resolved")
+        self._store.save(conversation, lambda c: c.hand_back())
+        if conversation.contact is not None and conversation.state is not State.BOT:
+            language = conversation.language or "en"
+            reply = Reply(say("handback", language), language, "handback")
+            contact = replace(conversation.contact, message_id=f"handback:{uuid.uuid4()}")
+            caps = capabilities(contact.channel)
+            window = caps.window_open(conversation.customer_last_wrote, self._clock())
+            self._outbound(contact.channel).send(contact, render(reply, contact, caps, window))
+        return {"id": conversation_id, "state": State.BOT.value}
+
+    def insights(self) -> dict[str, Any]:
+        return insights(self._store.scan())
+
+    def link(self, customer_id: str, other_id: str) -> dict[str, Any]:
+        if not other_id or other_id == customer_id:
+            raise BadRequest("give the other channel's customer id as `other`")
+        return asdict(self._profiles.link(customer_id, other_id))
+
+    def _find(self, conversation_id: str) -> Conversation:
+        conversation = self._store.find(conversation_id)
+        if conversation is None:
+            raise UnknownConversation(f"no conversation {conversation_id}")
+        return conversation
+
+
+def _state(conversation: Conversation | None) -> str:
+    return conversation.state.value if conversation else ""
+
+
+def _without(conversation: Conversation, message_id: str) -> tuple[Turn, ...]:
+    return tuple(t for t in conversation.turns if t.message_id != message_id)
+
+
+def _queue_entry(conversation: Conversation) -> dict[str, Any]:
+    last = next((t for t in reversed(conversation.turns) if t.role == "customer"), None)
+    return {
+        "id": conversation.id,
+        "channel": conversation.channel.value,
+        "state": conversation.state.value,
+        "owner": conversation.owner,
+        "vip": conversation.vip,
+        "handoff_reason": conversation.handoff_reason,
+        "waiting_since": conversation.waiting_since,
+        "language": conversation.language,
+        "last_message": last.text if last else "",
+        "last_intent": last.intent if last else "",
+        "last_sentiment": last.sentiment if last else "",
+        "version": conversation.version,
+    }

@@ -1,0 +1,179 @@
+"""The dialogue policy: for each customer message, answer it, ask for a missing detail, hand the
+conversation to a human, or stay silent because a human owns it. A pure function of what the
+message says, what the conversation holds and what the guard thinks; the pipeline calls it
+before composing a reply.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from socialcare.model import Conversation, Entity, Kind, State, Turn
+
+# Intents that need an order number before they can be answered.
+ORDER_INTENTS = frozenset(
+    {"track_order", "cancel_order", "change_order", "get_refund", "track_refund"}
+)
+# Intents a person must handle, whatever the bot could say.
+SENSITIVE_INTENTS = frozenset({"delete_account"})
+ASKS_FOR_HUMAN_INTENT = "contact_human_agent"
+ASKS_FOR_HUMAN_MIN_CONFIDENCE = 0.6
+# A classifier this unsure of a real question (several words, not chit-chat) is not answered.
+LOW_CONFIDENCE = 0.2
+LOW_CONFIDENCE_MIN_WORDS = 4
+NEGATIVE_RUN = 2  # this many negative customer messages in a row: sustained
+NEGATIVE_SCORE = -0.5
+FAILURES = 2  # the same question failing this many times goes to a human
+# Bot replies after which asking the same thing again means the reply did not help.
+_ANSWERS = frozenset({"knowledge", "fallback"})
+
+# "A person, please" in the languages customers write in (the intent model covers en and zh).
+_ASKS_FOR_HUMAN = re.compile(
+    r"\b(human|real person|a person|live (agent|chat|person)|representative|operator|"
+    r"speak to (someone|somebody|an agent|a manager)|talk to (someone|somebody|an agent|a manager)|"
+    r"agente|persona real|humano|un humain|une personne|conseiller|mensch|mitarbeiter)\b"
+    r"|人工|真人|转接客服|客服人员|活人|找客服|担当者|オペレーター|상담원",
+    re.IGNORECASE,
+)
+# Legal threats and safety hazards: a person decides what the brand says.
+_LEGAL_OR_SAFETY = re.compile(
+    r"\b(lawyers?|attorneys?|sue|suing|lawsuit|legal action|court|solicitor|police|"
+    r"injur(y|ed|ies)|hurt (me|my|him|her)|burn(t|ed)? (me|my)|caught fire|on fire|smoke came|"
+    r"exploded|electric shock|choking|unsafe|dangerous|hazard)\b"
+    r"|律师|起诉|法院|报警|诉讼|消协|工商局|受伤|烫伤|烧伤|着火|起火|冒烟|爆炸|触电|危险",
+    re.IGNORECASE,
+)
+_BARE_ORDER_NUMBER = re.compile(r"^\W*#?\s*([A-Za-z]{0,3}\d{3,20})\W*$")
+
+
+class Action(StrEnum):
+    ANSWER = "answer"
+    ASK = "ask"  # ask for a detail the intent needs
+    HANDOFF = "handoff"
+    SILENT = "silent"  # a human owns the conversation: record, do not answer
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionInput:
+    conversation: Conversation  # as stored before this message (state, slots, earlier turns)
+    customer: Turn  # this message as understood: intent, confidence, sentiment, entities
+    kind: Kind = Kind.TEXT
+    now: float = 0.0
+    handback_after_s: float = 3600.0  # an agent silent this long hands the conversation back
+    wants_human: bool = False  # the generation guard's verdict on this turn
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: Action
+    reason: str = ""  # why a handoff: asked_for_human, negative_sentiment, repeated_failure ...
+    intent: str = ""  # the intent to answer (a pending one when this message gave its detail)
+    order_number: str = ""  # the order the answer is about, given now or remembered
+    handed_back: bool = False  # a timed-out or resolved conversation returns to the bot
+
+
+def decide(given: DecisionInput) -> Decision:
+    conversation, customer = given.conversation, given.customer
+    handed_back = False
+    if conversation.state in (State.HUMAN, State.PENDING_HUMAN):
+        if not _timed_out(conversation, given.now, given.handback_after_s):
+            return Decision(Action.SILENT)
+        handed_back = True
+    elif conversation.state is State.RESOLVED:
+        handed_back = True
+    if given.kind is not Kind.TEXT:
+        return Decision(Action.ANSWER, handed_back=handed_back)
+    reason = handoff_reason(conversation.turns, customer, given.wants_human)
+    if reason:
+        return Decision(Action.HANDOFF, reason, customer.intent, handed_back=handed_back)
+    intent = customer.intent
+    number = order_number(customer)
+    if conversation.pending_intent and number and intent not in ORDER_INTENTS:
+        intent = conversation.pending_intent  # the answer to the question the bot asked
+    if intent not in ORDER_INTENTS:
+        return Decision(Action.ANSWER, intent=intent, handed_back=handed_back)
+    number = number or conversation.slot("order_number")
+    action = Action.ANSWER if number else Action.ASK
+    return Decision(action, intent=intent, order_number=number, handed_back=handed_back)
+
+
+def handoff_reason(history: tuple[Turn, ...], customer: Turn, wants_human: bool) -> str:
+    """Why this message should go to a human, or "" when the bot can answer it."""
+    text = customer.text
+    if _ASKS_FOR_HUMAN.search(text) or (
+        customer.intent == ASKS_FOR_HUMAN_INTENT
+        and customer.confidence >= ASKS_FOR_HUMAN_MIN_CONFIDENCE
+    ):
+        return "asked_for_human"
+    if customer.intent in SENSITIVE_INTENTS or _LEGAL_OR_SAFETY.search(text):
+        return "sensitive"
+    if wants_human:
+        return "wants_human"
+    if _sustained_negative(history, customer):
+        return "negative_sentiment"
+    if _failures(history, customer) >= FAILURES:
+        return "repeated_failure"
+    if (
+        customer.intent != "other"
+        and customer.confidence < LOW_CONFIDENCE
+        and len(text.split()) >= LOW_CONFIDENCE_MIN_WORDS
+    ):
+        return "low_confidence"
+    return ""
+
+
+def fails_again(history: tuple[Turn, ...], customer: Turn) -> bool:
+    """Whether a help centre without an answer to this message makes the question fail
+    `FAILURES` times: then a human answers it rather than the bot's apology."""
+    return _failures(history, customer) + 1 >= FAILURES
+
+
+def order_number(customer: Turn) -> str:
+    """The order number this message gives: an entity, or a bare number sent on its own."""
+    found = [e.value.lstrip("#") for e in customer.entities if e.type == "order_number"]
+    if found:
+        return found[0]
+    bare = _BARE_ORDER_NUMBER.match(customer.text)
+    return bare.group(1) if bare else ""
+
+
+def order_entities(customer: Turn) -> tuple[Entity, ...]:
+    return tuple(e for e in customer.entities if e.type == "order_number")
+
+
+def _customer_turns(history: tuple[Turn, ...], customer: Turn) -> list[Turn]:
+    earlier = [t for t in history if t.role == "customer" and t.message_id != customer.message_id]
+    return [*earlier, customer]
+
+
+def _sustained_negative(history: tuple[Turn, ...], customer: Turn) -> bool:
+    recent = _customer_turns(history, customer)[-NEGATIVE_RUN:]
+    return len(recent) == NEGATIVE_RUN and all(
+        t.sentiment == "negative" and t.sentiment_score <= NEGATIVE_SCORE for t in recent
+    )
+
+
+def _failures(history: tuple[Turn, ...], customer: Turn) -> int:
+    """How often the current question already failed: each time the bot had no answer to it, or
+    answered it and the customer had to ask it again."""
+    replies = {t.message_id: t.source for t in history if t.role == "agent"}
+    failures = 0
+    for turn in reversed(_customer_turns(history, customer)[:-1]):
+        source = replies.get(turn.message_id, "")
+        same = customer.intent != "other" and turn.intent == customer.intent
+        fell_back = source == "fallback" and (same or customer.intent == "other")
+        if not (fell_back or (same and source in _ANSWERS)):
+            break
+        failures += 1
+    return failures
+
+
+def _timed_out(conversation: Conversation, now: float, after_s: float) -> bool:
+    """An agent who owns the conversation and has not acted for `after_s` hands it back; a
+    conversation still waiting for its first agent stays in the queue."""
+    return (
+        conversation.state is State.HUMAN
+        and now - (conversation.human_active_at or conversation.handed_off_at) > after_s
+    )

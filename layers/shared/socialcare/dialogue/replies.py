@@ -1,0 +1,44 @@
+"""The replies the dialogue policy itself gives: handing off, asking for a detail, an order's
+status, and greeting a known customer by name."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from socialcare.dialogue.messages import say
+from socialcare.dialogue.orders import Order, order_status
+from socialcare.dialogue.profiles import CustomerProfile
+from socialcare.model import Reply
+
+
+def handoff_reply(language: str, expected_wait_minutes: int) -> Reply:
+    """What happens next, in the customer's language, with the expected wait."""
+    text = say("handoff", language).format(minutes=expected_wait_minutes)
+    return Reply(text, language, "handoff")
+
+
+def ask_order_number(language: str, knowledge: Reply | None = None) -> Reply:
+    """The question for the order number; after the help centre's how-to, when there is one."""
+    if knowledge is None or knowledge.source != "knowledge":
+        return Reply(say("ask_order_number", language), language, "ask_slot")
+    text = f"{knowledge.text}\n\n{say('offer_order_check', language)}"
+    return replace(knowledge, text=text, source="ask_slot")
+
+
+def order_reply(
+    order: Order | None, number: str, intent: str, language: str, knowledge: Reply | None
+) -> Reply:
+    """The order's real status; for cancelling and refunds the help centre's how-to after it."""
+    status = order_status(order, number, language)
+    if order is None or intent == "track_order" or knowledge is None:
+        return Reply(status, language, "order")
+    joiner = "" if language == "zh" else " "
+    return replace(knowledge, text=f"{status}{joiner}{knowledge.text}", source="order")
+
+
+def personalised(reply: Reply, profile: CustomerProfile) -> Reply:
+    """A greeting by the customer's first name, when they agreed that the brand keeps it."""
+    if reply.source != "greeting" or not profile.first_name:
+        return reply
+    text = say("greeting_named", reply.language).format(name=profile.first_name)
+    return replace(reply, text=text)

@@ -1,0 +1,1 @@
+"""What the conversations tell the brand: metrics per turn, and the console's figures."""

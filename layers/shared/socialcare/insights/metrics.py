@@ -1,0 +1,28 @@
+"""The metrics port: what the pipeline reports about each customer message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class TurnOutcome:
+    channel: str
+    intent: str
+    sentiment: str
+    action: str  # answer, ask, handoff, silent
+    reason: str = ""  # the handoff's reason
+    source: str = ""  # what answered: knowledge, fallback, order, greeting ...
+
+
+class Metrics(Protocol):
+    def record(self, outcome: TurnOutcome) -> None:
+        """Count the turn per channel, intent, sentiment, handoff and containment."""
+
+
+class NoMetrics:
+    """For tools and tests that measure nothing."""
+
+    def record(self, outcome: TurnOutcome) -> None:
+        """Nothing to record."""

@@ -1,0 +1,120 @@
+"""Customer profiles in DynamoDB, one item each (pk = customer id). A profile merged into another
+keeps only `linked_to`, so the same person on another channel resolves to one profile. The table
+is encrypted with its own KMS key: it holds display names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from socialcare.dialogue.profiles import CustomerProfile
+from socialcare.store.optimistic import expecting_version
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+MAX_ATTEMPTS = 5
+
+
+class ProfileConflict(RuntimeError):
+    """Others kept changing the same profile; the message goes back to the queue."""
+
+
+class DynamoDBCustomers:
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self._table = table_name
+        self._client = client or boto3.session.Session().client("dynamodb")
+
+    def load(self, customer_id: str) -> CustomerProfile:
+        return self._resolve(customer_id)[0]
+
+    def update(
+        self, customer_id: str, change: Callable[[CustomerProfile], CustomerProfile]
+    ) -> CustomerProfile:
+        for _ in range(MAX_ATTEMPTS):
+            profile, version = self._resolve(customer_id)
+            changed = change(profile)
+            if changed == profile:
+                return profile
+            try:
+                self._put(changed, version)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+                continue
+            return changed
+        raise ProfileConflict(f"profile changed {MAX_ATTEMPTS} times while saving")
+
+    def link(self, primary_id: str, other_id: str) -> CustomerProfile:
+        """`other_id`'s conversations and orders move to `primary_id`, which it resolves to."""
+        other, _ = self._resolve(other_id)
+        if other.id == primary_id:
+            return other
+
+        def merged(primary: CustomerProfile) -> CustomerProfile:
+            return primary.merged(other)
+
+        profile = self.update(primary_id, merged)
+        self._client.put_item(
+            TableName=self._table,
+            Item={"pk": {"S": other_id}, "linked_to": {"S": profile.id}, "version": {"N": "1"}},
+        )
+        return profile
+
+    def _resolve(self, customer_id: str) -> tuple[CustomerProfile, int]:
+        item = self._get(customer_id)
+        if item is not None and "linked_to" in item:
+            item = self._get(item["linked_to"]["S"])
+        if item is None:
+            return CustomerProfile(customer_id), 0
+        return _profile(item), int(item["version"]["N"])
+
+    def _get(self, customer_id: str) -> dict[str, Any] | None:
+        return self._client.get_item(
+            TableName=self._table, Key={"pk": {"S": customer_id}}, ConsistentRead=True
+        ).get("Item")
+
+    def _put(self, profile: CustomerProfile, version: int) -> None:
+        self._client.put_item(
+            TableName=self._table,
+            Item=profile_item(profile, version + 1),
+            **expecting_version(version),
+        )
+
+
+def profile_item(profile: CustomerProfile, version: int) -> dict[str, Any]:
+    def strings(values: tuple[str, ...]) -> dict[str, Any]:
+        return {"L": [{"S": v} for v in values]}
+
+    return {
+        "pk": {"S": profile.id},
+        "display_name": {"S": profile.display_name if profile.consent else ""},
+        "language": {"S": profile.language},
+        "tier": {"S": profile.tier},
+        "tags": strings(profile.tags),
+        "consent": {"BOOL": profile.consent},
+        "conversations": strings(profile.conversations),
+        "orders": strings(profile.orders),
+        "linked": strings(profile.linked),
+        "version": {"N": str(version)},
+    }
+
+
+def _profile(item: dict[str, Any]) -> CustomerProfile:
+    def strings(name: str) -> tuple[str, ...]:
+        return tuple(v["S"] for v in item.get(name, {}).get("L", []))
+
+    return CustomerProfile(
+        id=item["pk"]["S"],
+        display_name=item.get("display_name", {}).get("S", ""),
+        language=item.get("language", {}).get("S", ""),
+        tier=item.get("tier", {}).get("S", "standard"),
+        tags=strings("tags"),
+        consent=item.get("consent", {}).get("BOOL", False),
+        conversations=strings("conversations"),
+        orders=strings("orders"),
+        linked=strings("linked"),
+    )

@@ -1,0 +1,1 @@
+"""Adapters that report what the agent does: CloudWatch metrics."""

@@ -1,0 +1,93 @@
+"""The agents' queue index, customer profiles and sample orders on a moto server provisioned
+from template.yaml, and the Agent API function refusing requests the authorizer did not pass."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import boto3
+
+from socialcare import bootstrap
+from socialcare.dialogue.profiles import CustomerProfile
+from socialcare.model import Channel, Conversation, State, Turn
+from socialcare.store.dynamodb_orders import DynamoDBOrders
+from socialcare_local.cfn_template import Template
+from socialcare_local.sample_data import seed
+from tests.integration.functions import function
+
+
+def _waiting(conversation_id: str, since: float, vip: bool) -> Conversation:
+    turn = Turn("customer", "a person please", since, f"{conversation_id}:1", "en")
+    return Conversation(conversation_id, Channel.TELEGRAM, turns=(turn,), vip=vip).hand_off(
+        "asked_for_human", since
+    )
+
+
+def test_queue_lists_vip_first_then_newest_waiting(aws: Template) -> None:
+    """GIVEN three waiting conversations, one of them a VIP's who waits least, and one with the
+    bot WHEN the pending queue is read THEN the VIP comes first, then the newest waiting."""
+    store = bootstrap.conversations()
+    for conversation in (
+        _waiting("telegram:1", 100.0, vip=False),
+        _waiting("telegram:2", 200.0, vip=False),
+        _waiting("telegram:3", 300.0, vip=True),
+        Conversation("telegram:4", Channel.TELEGRAM),
+    ):
+        store.save(Conversation(conversation.id, Channel.TELEGRAM), lambda _c, c=conversation: c)
+
+    queue = store.queue(State.PENDING_HUMAN, 10)
+
+    assert [c.id for c in queue] == ["telegram:3", "telegram:2", "telegram:1"]
+    assert store.oldest_waiting_since(State.PENDING_HUMAN) == 100.0
+    assert queue[0].handoff_reason == "asked_for_human"
+
+
+def test_profiles_link_across_channels_and_keep_names_only_with_consent(aws: Template) -> None:
+    """GIVEN a Telegram profile with consent and a WhatsApp one without WHEN linked THEN both ids
+    load the same merged profile; a profile without consent stores no name."""
+    customers = bootstrap.customers()
+    customers.update("telegram:9", lambda p: replace(p, display_name="Ada", consent=True))
+    customers.update(
+        "whatsapp:49",
+        lambda p: replace(p, display_name="Secret Name", conversations=("whatsapp:49",)),
+    )
+    assert customers.load("whatsapp:49").display_name == ""
+
+    customers.link("telegram:9", "whatsapp:49")
+
+    merged = customers.load("whatsapp:49")
+    assert merged == customers.load("telegram:9")
+    assert merged.display_name == "Ada"
+    assert "whatsapp:49" in merged.conversations and "whatsapp:49" in merged.linked
+
+
+def test_sample_orders_are_found_by_number(aws: Template) -> None:
+    """GIVEN the local stack's sample orders WHEN looked up THEN order 1234 is shipped with DHL and
+    an unknown number is None."""
+    seed(aws, boto3.session.Session())
+    orders = DynamoDBOrders(aws.physical["OrdersTable"]["Ref"])
+
+    order = orders.find("1234")
+
+    assert order is not None and (order.status, order.carrier) == ("shipped", "DHL")
+    assert orders.find("0000") is None
+    assert isinstance(bootstrap.customers().load("telegram:4242"), CustomerProfile)
+    assert bootstrap.customers().load("telegram:4242").vip
+
+
+def test_agent_api_function_fails_closed_without_verified_claims(aws: Template) -> None:
+    """GIVEN the Agent API function reached without the authorizer's claims, or with claims that
+    lack the agent scope THEN 401 and 403."""
+    fn = function(aws, "AgentApiFunction")
+    event = {"routeKey": "GET /agent/insights", "requestContext": {}}
+    scoped = {
+        **event,
+        "requestContext": {"authorizer": {"jwt": {"claims": {"sub": "x"}, "scopes": ["openid"]}}},
+    }
+
+    assert fn.invoke(event)["statusCode"] == 401
+    assert fn.invoke(scoped)["statusCode"] == 403
+    agent = {"jwt": {"claims": {"sub": "x"}, "scopes": ["socialcare/agent"]}}
+    ok = fn.invoke({**event, "requestContext": {"authorizer": agent}})
+    assert ok["statusCode"] == 200 and json.loads(ok["body"])["conversations"] == 0
