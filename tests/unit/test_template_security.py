@@ -74,7 +74,9 @@ def test_no_secret_value_is_in_any_functions_environment(template: Template) -> 
 def test_a_message_in_the_dead_letter_queue_raises_an_alarm_to_the_on_call_topic(
     template: Template,
 ) -> None:
-    (alarm,) = template.of_type("AWS::CloudWatch::Alarm").values()
+    alarms = template.of_type("AWS::CloudWatch::Alarm")
+    alarm = alarms["DeadLetterAlarm"]
+    assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
 
     assert alarm["Namespace"] == "AWS/SQS"
     assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
