@@ -3,6 +3,7 @@ with its reason while the rest is read."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from socialcare.knowledge.chunking import chunk, units
@@ -33,12 +34,20 @@ def test_markdown_front_matter_becomes_the_citation(tmp_path: Path) -> None:
 
     assert batch.problems == []
     assert batch.documents == [
-        Document("returns", "Returns", "Return anything within 30 days.", "en",
-                 "https://x.example/returns", ("returns", "refunds"))
+        Document(
+            "returns",
+            "Returns",
+            "Return anything within 30 days.",
+            "en",
+            "https://x.example/returns",
+            ("returns", "refunds"),
+        )
     ]
 
 
-def test_markdown_without_front_matter_takes_its_heading_and_detected_language(tmp_path: Path) -> None:
+def test_markdown_without_front_matter_takes_its_heading_and_detected_language(
+    tmp_path: Path,
+) -> None:
     """GIVEN a Chinese Markdown file with no front matter WHEN read THEN its id is the file
     name, its title the first heading and its language Chinese."""
     _write(tmp_path, "shipping.md", "# 配送时间\n\n标准配送需要三到五个工作日。\n")
@@ -75,7 +84,7 @@ def test_csv_faq_gives_one_document_per_row_and_reports_empty_rows(tmp_path: Pat
     _write(
         tmp_path,
         "faq.csv",
-        "question,answer,lang\nDo you ship to Spain?,\"Yes, in 3-5 days.\",en\n"
+        'question,answer,lang\nDo you ship to Spain?,"Yes, in 3-5 days.",en\n'
         "Can I pay by PayPal?,,en\n退货要运费吗？,退货免费。,zh\n",
     )
 
@@ -158,7 +167,7 @@ def test_a_long_document_is_cut_into_overlapping_chunks() -> None:
 
     assert len(chunks) > 3
     assert all(units(c.text) <= 60 for c in chunks)
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in pairwise(chunks):
         assert after.text.split("\n\n")[0] == before.text.split("\n\n")[-1]
     assert set(paragraphs) == {p for c in chunks for p in c.text.split("\n\n")}
     assert [c.id for c in chunks[:2]] == ["en/long#0", "en/long#1"]
