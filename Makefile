@@ -7,7 +7,7 @@ SAM := $(SAM_VENV)/bin/sam
 SAM_CLI_VERSION := 1.170.0
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install sam up demo test unit integration e2e lint format build validate bench clean
+.PHONY: install sam up demo test unit integration e2e lint format build validate bench clean kb-index train-topics
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,16 @@ build: sam
 ## Benchmarks: results to bench/results.json, summarised in README.md
 bench: install sam
 	SAM_CLI=$(SAM) $(PY) -m socialcare_local.bench
+
+## The shipped help centre's prebuilt index: run after editing knowledge/helpcentre
+KB_PACKAGED := layers/shared/socialcare/knowledge/index
+kb-index: install
+	rm -rf $(KB_PACKAGED)
+	KB_STORE=$(KB_PACKAGED) $(VENV)/bin/socialcare kb ingest layers/shared/socialcare/knowledge/helpcentre --index helpcentre
+
+## The knowledge base's topic model (knowledge/topics.json) from the Bitext development data
+train-topics: install
+	$(PY) -m socialcare_local.train_topics
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache

