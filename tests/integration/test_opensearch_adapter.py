@@ -65,7 +65,8 @@ def test_publishing_creates_a_version_with_the_mappings_then_switches_the_alias(
         "opensearch helpcentre-v0001 as helpcentre",
         "opensearch helpcentre-v0002 as helpcentre",
     )
-    template = fake.templates["socialcare-kb"]["template"]
+    assert fake.templates["socialcare-kb-helpcentre"]["index_patterns"] == ["helpcentre-v*"]
+    template = fake.templates["socialcare-kb-helpcentre"]["template"]
     vector = template["mappings"]["properties"]["vector"]
     assert (vector["type"], vector["dimension"], vector["method"]["space_type"]) == (
         "knn_vector",

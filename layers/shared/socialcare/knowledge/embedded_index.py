@@ -8,12 +8,12 @@ import heapq
 import math
 from array import array
 from collections.abc import Sequence
-from itertools import compress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from socialcare.knowledge.embeddings import DIM, SCALE, Embedder
-from socialcare.knowledge.fusion import CANDIDATES, fuse
+from socialcare.knowledge.fusion import CANDIDATES, top_documents
 from socialcare.knowledge.port import Passage
 from socialcare.knowledge.query import QueryPlan, plan_query
 from socialcare.knowledge.snapshots import FolderBlobs, IndexedChunk, Snapshot, SnapshotStore
@@ -33,9 +33,11 @@ class EmbeddedIndex:
         self._topics = topics
         self._postings = _postings(self._chunks)
         self._rows_by_key = {c.key: row for row, c in enumerate(self._chunks)}
-        self._by_lang: dict[str, list[int]] = {}
+        self._everything = Selection(range(len(self._chunks)), None, snapshot.vectors)
+        by_lang: dict[str, list[int]] = {}
         for row, c in enumerate(self._chunks):
-            self._by_lang.setdefault(c.lang, []).append(row)
+            by_lang.setdefault(c.lang, []).append(row)
+        self._by_lang = {lang: self._selection(rows) for lang, rows in by_lang.items()}
 
     @classmethod
     def packaged(cls, embedder: Embedder, topics: Topics | None) -> EmbeddedIndex:
@@ -53,19 +55,19 @@ class EmbeddedIndex:
         plan = plan_query(query, lang, self._embedder, self._topics)
         if plan is None or k <= 0:
             return []
-        rows = self.rows(lang, tags)
-        lexical = self.lexical(plan, rows)
-        dense = self.dense(plan, rows)
-        passages: dict[str, Passage] = {}
-        for hit in fuse(lexical, dense):
-            chunk = self._chunks[self._rows_by_key[hit.key]]
-            if chunk.doc_key not in passages:
-                passages[chunk.doc_key] = _passage(chunk, hit.score)
-                if len(passages) == k:
-                    break
-        return list(passages.values())
+        selection = self.select(lang, tags)
+        hits = top_documents(
+            self.lexical(plan, selection),
+            self.dense(plan, selection),
+            lambda key: self._chunk(key).doc_key,
+            k,
+        )
+        return [_passage(self._chunk(hit.key), hit.score) for hit in hits]
 
-    def lexical(self, plan: QueryPlan, rows: list[int] | None) -> dict[str, float]:
+    def _chunk(self, key: str) -> IndexedChunk:
+        return self._chunks[self._rows_by_key[key]]
+
+    def lexical(self, plan: QueryPlan, selection: Selection) -> dict[str, float]:
         """BM25 of the best CANDIDATES chunks, by chunk key."""
         scores: dict[int, float] = {}
         for term in plan.terms:
@@ -73,42 +75,64 @@ class EmbeddedIndex:
             if posting:
                 for row, impact in zip(*posting, strict=True):
                     scores[row] = scores.get(row, 0.0) + impact
-        if rows is not None:
-            allowed = set(rows)
-            scores = {r: s for r, s in scores.items() if r in allowed}
-        top = heapq.nlargest(CANDIDATES, scores.items(), key=lambda rs: rs[1])
-        return {self._chunks[r].key: round(s, 6) for r, s in top}
+        allowed = selection.allowed
+        items = (
+            scores.items()
+            if allowed is None
+            else ((r, v) for r, v in scores.items() if r in allowed)
+        )
+        top = heapq.nlargest(CANDIDATES, items, key=lambda rs: rs[1])
+        return {self._chunks[r].key: round(v, 6) for r, v in top}
 
-    def dense(self, plan: QueryPlan, rows: list[int] | None) -> dict[str, float]:
+    def dense(self, plan: QueryPlan, selection: Selection) -> dict[str, float]:
         """Cosines (of the int8 vectors) of the best CANDIDATES chunks, by chunk key."""
-        if not self._chunks:
+        if not selection.rows:
             return {}
         import simsimd
 
-        matrix = memoryview(self.snapshot.vectors).cast("b", (len(self._chunks), DIM))
+        matrix = memoryview(selection.vectors).cast("b", (len(selection.rows), DIM))
         query = memoryview(plan.vector).cast("b", (1, DIM))
         distances: Any = simsimd.cdist(query, matrix, metric="dot")
-        raw = memoryview(distances)
         dots = array("d")
-        dots.frombytes(raw.cast("B"))
-        if rows is not None:
-            dots = array("d", (dots[r] for r in rows))
-        index = rows if rows is not None else range(len(dots))
-        if not dots:
-            return {}
-        floor = heapq.nlargest(CANDIDATES, dots)[-1]
-        top = heapq.nlargest(
-            CANDIDATES, compress(zip(dots, index, strict=True), map(floor.__le__, dots))
-        )
+        dots.frombytes(memoryview(distances).cast("B"))
+        top = _largest(dots, selection.rows, CANDIDATES)
         return {self._chunks[r].key: round(d / SCALE**2, 6) for d, r in top}
 
-    def rows(self, lang: str | None, tags: Sequence[str]) -> list[int] | None:
-        """The rows a filter allows, or None for all."""
-        if not lang and not tags:
-            return None
-        rows = self._by_lang.get(lang, []) if lang else range(len(self._chunks))
+    def select(self, lang: str | None, tags: Sequence[str]) -> Selection:
+        """The chunks a filter allows: one language's are kept apart from the start."""
+        base = self._by_lang.get(lang, _NOTHING) if lang else self._everything
+        if not tags:
+            return base
         wanted = set(tags)
-        return [r for r in rows if wanted.issubset(self._chunks[r].tags)]
+        return self._selection([r for r in base.rows if wanted.issubset(self._chunks[r].tags)])
+
+    def _selection(self, rows: list[int]) -> Selection:
+        vectors = b"".join(self.snapshot.vector(r) for r in rows)
+        return Selection(rows, frozenset(rows), vectors)
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    rows: Sequence[int]
+    allowed: frozenset[int] | None  # None: every row
+    vectors: bytes  # the rows' vectors, in the same order
+
+
+_NOTHING = Selection((), frozenset(), b"")
+
+
+def _largest(values: array, rows: Sequence[int], n: int) -> list[tuple[float, int]]:  # type: ignore[type-arg]
+    """The n largest (value, row) pairs. On a large index a sample of the values gives a floor
+    that about 4n of them pass, and only those are ranked; should fewer than n pass (an unlucky
+    sample), everything is ranked."""
+    floor = -math.inf
+    if len(values) > 40 * n:
+        sample = sorted(values[:: len(values) // (20 * n)], reverse=True)
+        floor = sample[max(0, 4 * n * len(sample) // len(values) - 1)]
+    passed = [(v, rows[i]) for i, v in enumerate(values) if v >= floor]
+    if len(passed) < n:
+        passed = list(zip(values, rows, strict=True))
+    return heapq.nlargest(n, passed)
 
 
 def _postings(chunks: list[IndexedChunk]) -> dict[str, tuple[array, array]]:  # type: ignore[type-arg]

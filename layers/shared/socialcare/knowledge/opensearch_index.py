@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from socialcare.knowledge.embeddings import DIM, Embedder, dequantize
-from socialcare.knowledge.fusion import CANDIDATES, fuse
+from socialcare.knowledge.fusion import CANDIDATES, top_documents
 from socialcare.knowledge.port import KnowledgeUnavailable, Passage
 from socialcare.knowledge.query import QueryPlan, plan_query
 from socialcare.knowledge.snapshots import Snapshot
@@ -18,10 +18,10 @@ from socialcare.knowledge.topics import Topics
 
 BULK_CHUNKS = 200
 KEEP_VERSIONS = 2  # indexes kept behind the live one
-TEMPLATE = "socialcare-kb"
 _FIELDS = ["key", "doc_key", "id", "title", "text", "lang", "url", "tags", "lead"]
 
-# Every version index gets these (put as an index template on the first publish).
+# Every version index gets these: given when it is created, and kept as the index template
+# `socialcare-kb-<name>` for `<name>-v*` (so an index made by hand gets them too).
 SETTINGS: dict[str, Any] = {
     "index": {"knn": True},
     "analysis": {"analyzer": {"socialcare_terms": {"type": "custom", "tokenizer": "whitespace"}}},
@@ -65,23 +65,8 @@ class OpenSearchIndex:
         sources = {h["_id"]: h["_source"] for h in (*lexical_hits, *dense_hits)}
         lexical = {h["_id"]: float(h["_score"]) for h in lexical_hits}
         dense = {h["_id"]: _cosine(float(h["_score"])) for h in dense_hits}
-        passages: dict[str, Passage] = {}
-        for hit in fuse(lexical, dense):
-            source = sources[hit.key]
-            if source["doc_key"] not in passages:
-                passages[source["doc_key"]] = Passage(
-                    source["id"],
-                    source["title"],
-                    source["text"],
-                    source["lang"],
-                    source.get("url", ""),
-                    round(hit.score, 4),
-                    tuple(source.get("tags", ())),
-                    source.get("lead", ""),
-                )
-                if len(passages) == k:
-                    break
-        return list(passages.values())
+        hits = top_documents(lexical, dense, lambda key: str(sources[key]["doc_key"]), k)
+        return [_passage(sources[hit.key], hit.score) for hit in hits]
 
     def _msearch(
         self, plan: QueryPlan, lang: str | None, tags: Sequence[str]
@@ -120,9 +105,9 @@ class OpenSearchPublisher:
     def publish(self, snapshot: Snapshot) -> str:
         _call(
             self._client.indices.put_index_template,
-            name=TEMPLATE,
+            name=f"socialcare-kb-{snapshot.name}",
             body={
-                "index_patterns": ["*-v[0-9]*"],
+                "index_patterns": [f"{snapshot.name}-v*"],
                 "template": {"settings": SETTINGS, "mappings": MAPPINGS},
             },
         )
@@ -179,6 +164,19 @@ class OpenSearchPublisher:
             self._client.indices.get, index=f"{name}-v*", params={"ignore_unavailable": "true"}
         )
         return sorted(int(m.group(1)) for i in response if (m := pattern.match(i)))
+
+
+def _passage(source: dict[str, Any], score: float) -> Passage:
+    return Passage(
+        source["id"],
+        source["title"],
+        source["text"],
+        source["lang"],
+        source.get("url", ""),
+        round(score, 4),
+        tuple(source.get("tags", ())),
+        source.get("lead", ""),
+    )
 
 
 def _cosine(score: float) -> float:
