@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from socialcare_local.bench_knowledge import bench_knowledge
 from socialcare_local.cfn_template import ROOT, Template
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -103,6 +104,7 @@ def bench_worker(results: dict[str, Any]) -> None:
     """One turn: load history, understand, retrieve, compose, store (moto), the send left out."""
     from socialcare import bootstrap
     from socialcare.knowledge.embedded_index import EmbeddedIndex
+    from socialcare.knowledge.topics import packaged
     from socialcare.model import Channel, InboundMessage, Kind
     from socialcare.pipeline import TurnHandler
     from socialcare.store.dynamodb_conversations import DynamoDBConversations
@@ -115,7 +117,7 @@ def bench_worker(results: dict[str, Any]) -> None:
 
     settings = bootstrap.settings()
     store = DynamoDBConversations(settings.conversations_table, settings.retention_days)
-    retriever = EmbeddedIndex.from_folder()
+    retriever = EmbeddedIndex.packaged(bootstrap.embedder(), packaged())
     handler = TurnHandler(store, retriever, lambda _c: NoSend())
     questions = ["how long does delivery take?", "你好,我想咨询一下产品的退货政策?", "hi"]
     counter = iter(range(10**9))
@@ -137,7 +139,7 @@ def bench_worker(results: dict[str, Any]) -> None:
 
     results["worker_turn_without_send"] = summary(timed(turn, runs=300))
     results["retrieval_only"] = summary(
-        timed(lambda: retriever.search("how long does delivery take?", k=1, lang="en"), 2000)
+        timed(lambda: retriever.search("how long does delivery take?", k=1, lang="en"), 300)
     )
 
 
@@ -176,6 +178,7 @@ def bench_package_sizes(results: dict[str, Any], template: Template) -> None:
         )
         layer = _size(Path(build) / "SharedLayer")
         results["package_SharedLayer_mb"] = round(layer / 2**20, 2)
+        layer += _size(Path(build) / "EmbeddingEngineLayer")  # the worker's and ingestion's
         for spec in template.functions():
             total = _size(Path(build) / spec.logical_id) + layer
             results[f"package_{spec.logical_id}_with_layer_mb"] = round(total / 2**20, 2)
@@ -230,13 +233,16 @@ def table(results: dict[str, Any]) -> str:
     rows = ["| figure | median | p95 | target |", "| --- | ---: | ---: | --- |"]
     for name, value in results.items():
         if isinstance(value, dict) and "median_ms" in value:
-            target = TARGETS.get(name)
+            target = TARGETS.get(name) or value.get("target")
             mark = ""
             if target:
                 mark = f"{target[1]} {'✅' if value['median_ms'] <= target[0] else '❌'}"
             rows.append(
                 f"| {name} | {value['median_ms']:.3f} ms | {value['p95_ms']:.3f} ms | {mark} |"
             )
+    for name, value in results.items():
+        if isinstance(value, dict) and "figure" in value:  # other figures, with their own target
+            rows.append(f"| {name} | {value['figure']} | | {value.get('target', '')} |")
     for name, value in results.items():
         if name.startswith("package_"):
             rows.append(f"| {name} | {value} MB | | ≤ 50 MB {'✅' if value <= 50 else '❌'} |")
@@ -301,6 +307,7 @@ def main() -> int:
     with LocalStack(config) as stack:
         print("POST to reply on the local stack ...", file=sys.stderr, flush=True)
         bench_post_to_reply(results, stack.gateway_url, stack.sandbox_url)
+    bench_knowledge(results)
     results["machine"] = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
