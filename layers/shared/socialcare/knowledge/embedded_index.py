@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from socialcare.knowledge.embeddings import DIM, SCALE, Embedder
-from socialcare.knowledge.fusion import CANDIDATES, top_documents
+from socialcare.knowledge.fusion import CANDIDATES
+from socialcare.knowledge.hybrid import Candidates, HybridSearch
 from socialcare.knowledge.port import Passage
-from socialcare.knowledge.query import QueryPlan, plan_query
+from socialcare.knowledge.query import QueryPlan
 from socialcare.knowledge.snapshots import FolderBlobs, IndexedChunk, Snapshot, SnapshotStore
 from socialcare.knowledge.topics import Topics
 
@@ -25,12 +26,11 @@ PACKAGED = Path(__file__).parent / "index"  # the shipped help centre, built by 
 PACKAGED_NAME = "helpcentre"
 
 
-class EmbeddedIndex:
+class EmbeddedIndex(HybridSearch):
     def __init__(self, snapshot: Snapshot, embedder: Embedder, topics: Topics | None) -> None:
+        super().__init__(embedder, topics)
         self.snapshot = snapshot
         self._chunks = snapshot.chunks
-        self._embedder = embedder
-        self._topics = topics
         self._postings = _postings(self._chunks)
         self._rows_by_key = {c.key: row for row, c in enumerate(self._chunks)}
         self._everything = Selection(range(len(self._chunks)), None, snapshot.vectors)
@@ -49,20 +49,14 @@ class EmbeddedIndex:
     def __len__(self) -> int:
         return len(self._chunks)
 
-    def search(
-        self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
-    ) -> list[Passage]:
-        plan = plan_query(query, lang, self._embedder, self._topics)
-        if plan is None or k <= 0:
-            return []
+    def candidates(self, plan: QueryPlan, lang: str | None, tags: Sequence[str]) -> Candidates:
         selection = self.select(lang, tags)
-        hits = top_documents(
+        return Candidates(
             self.lexical(plan, selection),
             self.dense(plan, selection),
             lambda key: self._chunk(key).doc_key,
-            k,
+            lambda key, score: _passage(self._chunk(key), score),
         )
-        return [_passage(self._chunk(hit.key), hit.score) for hit in hits]
 
     def _chunk(self, key: str) -> IndexedChunk:
         return self._chunks[self._rows_by_key[key]]

@@ -3,7 +3,7 @@ hand their candidates to `fuse`, so the embedded index and OpenSearch rank alike
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 CANDIDATES = 50  # taken from each of the two lists before fusion
@@ -37,22 +37,3 @@ def _score(bm25: float, cosine: float) -> float:
     dense = max(0.0, (cosine - DENSE_FLOOR) / (1.0 - DENSE_FLOOR))
     lexical = bm25 / (bm25 + LEXICAL_HALF) if bm25 > 0 else 0.0
     return round(DENSE_WEIGHT * dense + LEXICAL_WEIGHT * lexical, 6)
-
-
-def top_documents(
-    lexical: Mapping[str, float],
-    dense: Mapping[str, float],
-    document_of: Callable[[str], str],
-    k: int,
-) -> list[Fused]:
-    """The fused ranking with only the best chunk of each document, at most k of them."""
-    seen: set[str] = set()
-    out: list[Fused] = []
-    for hit in fuse(lexical, dense):
-        document = document_of(hit.key)
-        if document not in seen:
-            seen.add(document)
-            out.append(hit)
-            if len(out) == k:
-                break
-    return out

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from socialcare.knowledge.embeddings import DIM, Embedder, dequantize
-from socialcare.knowledge.fusion import CANDIDATES, top_documents
+from socialcare.knowledge.fusion import CANDIDATES
+from socialcare.knowledge.hybrid import Candidates, HybridSearch
 from socialcare.knowledge.port import KnowledgeUnavailable, Passage
-from socialcare.knowledge.query import QueryPlan, plan_query
+from socialcare.knowledge.query import QueryPlan
 from socialcare.knowledge.snapshots import Snapshot
 from socialcare.knowledge.topics import Topics
 
@@ -50,23 +51,20 @@ MAPPINGS: dict[str, Any] = {
 }
 
 
-class OpenSearchIndex:
+class OpenSearchIndex(HybridSearch):
     def __init__(self, client: Any, alias: str, embedder: Embedder, topics: Topics | None) -> None:
+        super().__init__(embedder, topics)
         self._client, self._alias = client, alias
-        self._embedder, self._topics = embedder, topics
 
-    def search(
-        self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
-    ) -> list[Passage]:
-        plan = plan_query(query, lang, self._embedder, self._topics)
-        if plan is None or k <= 0:
-            return []
+    def candidates(self, plan: QueryPlan, lang: str | None, tags: Sequence[str]) -> Candidates:
         lexical_hits, dense_hits = self._msearch(plan, lang, tags)
         sources = {h["_id"]: h["_source"] for h in (*lexical_hits, *dense_hits)}
-        lexical = {h["_id"]: float(h["_score"]) for h in lexical_hits}
-        dense = {h["_id"]: _cosine(float(h["_score"])) for h in dense_hits}
-        hits = top_documents(lexical, dense, lambda key: str(sources[key]["doc_key"]), k)
-        return [_passage(sources[hit.key], hit.score) for hit in hits]
+        return Candidates(
+            {h["_id"]: float(h["_score"]) for h in lexical_hits},
+            {h["_id"]: _cosine(float(h["_score"])) for h in dense_hits},
+            lambda key: str(sources[key]["doc_key"]),
+            lambda key, score: _passage(sources[key], score),
+        )
 
     def _msearch(
         self, plan: QueryPlan, lang: str | None, tags: Sequence[str]
