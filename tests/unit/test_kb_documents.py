@@ -178,3 +178,14 @@ def test_a_short_document_is_one_chunk() -> None:
     doc = Document("short", "Short", "One. Two.", "en")
 
     assert [c.text for c in chunk(doc)] == ["One. Two."]
+
+
+def test_broken_html_is_read_as_far_as_it_goes(tmp_path: Path) -> None:
+    """GIVEN a page with unclosed tags and no <html> or <title> WHEN read THEN its text is kept,
+    its title falls back to the file name and its language is detected from the text."""
+    _write(tmp_path, "care.html", "<body><h2>Lamp care<p>Dust it weekly<div><b>Never use water")
+
+    (doc,) = read_path(tmp_path).documents
+
+    assert (doc.id, doc.title, doc.lang) == ("care", "care", "en")
+    assert "Dust it weekly" in doc.text and "Never use water" in doc.text
