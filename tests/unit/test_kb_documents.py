@@ -57,6 +57,14 @@ def test_markdown_without_front_matter_takes_its_heading_and_detected_language(
     assert (doc.id, doc.title, doc.lang) == ("shipping", "配送时间", "zh")
 
 
+def test_regional_language_tags_are_read_as_their_language(tmp_path: Path) -> None:
+    """GIVEN articles tagged zh-CN and en_US WHEN read THEN they are Chinese and English."""
+    _write(tmp_path, "a.md", "---\nlang: zh-CN\n---\n标准配送需要三到五个工作日。\n")
+    _write(tmp_path, "b.md", "---\nlang: en_US\n---\nStandard delivery takes five days.\n")
+
+    assert [d.lang for d in read_path(tmp_path).documents] == ["zh", "en"]
+
+
 def test_html_page_keeps_its_readable_text_only(tmp_path: Path) -> None:
     """GIVEN an HTML page with navigation, a script and a canonical link WHEN read THEN the text
     is the article's paragraphs, the title and url come from the page, the language from <html>."""

@@ -134,7 +134,7 @@ def _checked(document: Document) -> Document:
     if not document.text.strip():
         raise DocumentError("document has no text")
     written = detect_language(document.text)
-    lang = document.lang.lower() or written
+    lang = document.lang.lower().replace("_", "-").split("-")[0] or written  # zh-CN -> zh
     if lang not in LANGUAGES:
         raise DocumentError(f"language {lang!r} is not served (serving {', '.join(LANGUAGES)})")
     if written != lang and (written != "en" or lang == "zh"):
