@@ -10,7 +10,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install sam checkov up demo load test unit integration e2e lint format build validate bench clean
+.PHONY: install sam checkov up demo load test unit integration e2e lint format build validate bench clean kb-index train-topics
 
 $(VENV)/.installed: pyproject.toml
 	@# Debian's chromium for the agent console's browser tests (Playwright drives it, never downloads one)
@@ -80,6 +80,16 @@ load: install
 ## Benchmarks: results to bench/results.json, summarised in README.md
 bench: install sam
 	SAM_CLI=$(SAM) $(PY) -m socialcare_local.bench
+
+## The shipped help centre's prebuilt index: run after editing knowledge/helpcentre
+KB_PACKAGED := layers/shared/socialcare/knowledge/index
+kb-index: install
+	rm -rf $(KB_PACKAGED)
+	KB_STORE=$(KB_PACKAGED) $(VENV)/bin/socialcare kb ingest layers/shared/socialcare/knowledge/helpcentre --index helpcentre
+
+## The knowledge base's topic model (knowledge/topics.json) from the Bitext development data
+train-topics: install
+	$(PY) -m socialcare_local.train_topics
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,3 +21,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def events() -> Path:
     """The folder of real platform payloads (see events/SOURCES.md)."""
     return EVENTS
+
+
+@pytest.fixture(scope="session")
+def shipped_index() -> Any:
+    """The help centre the package ships, searched as the worker searches it (hybrid, e5)."""
+    from socialcare.knowledge.embedded_index import EmbeddedIndex
+    from socialcare.knowledge.embeddings import E5Engine, packaged_engine
+    from socialcare.knowledge.topics import packaged
+
+    return EmbeddedIndex.packaged(E5Engine(packaged_engine()[1]), packaged())

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from socialcare_local import bench_dialogue, bench_load, bench_understanding, readme_tables
+from socialcare_local.bench_knowledge import bench_knowledge
 from socialcare_local.cfn_template import ROOT, Template
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -48,6 +49,7 @@ def bench_worker(results: dict[str, Any]) -> None:
     """One turn: load history, understand, retrieve, compose, store (moto), the send left out."""
     from socialcare import bootstrap
     from socialcare.knowledge.embedded_index import EmbeddedIndex
+    from socialcare.knowledge.topics import packaged
     from socialcare.model import Channel, InboundMessage, Kind
     from socialcare.pipeline import TurnHandler
     from socialcare.store.dynamodb_conversations import DynamoDBConversations
@@ -58,7 +60,7 @@ def bench_worker(results: dict[str, Any]) -> None:
 
     settings = bootstrap.settings()
     store = DynamoDBConversations(settings.conversations_table, settings.retention_days)
-    retriever = EmbeddedIndex.from_folder()
+    retriever = EmbeddedIndex.packaged(bootstrap.embedder(), packaged())
     handler = TurnHandler(store, retriever, lambda _c: NoSend())
     questions = ["how long does delivery take?", "你好,我想咨询一下产品的退货政策?", "hi"]
     counter = iter(range(10**9))
@@ -80,7 +82,7 @@ def bench_worker(results: dict[str, Any]) -> None:
 
     results["worker_turn_without_send"] = summary(timed(turn, runs=300))
     results["retrieval_only"] = summary(
-        timed(lambda: retriever.search("how long does delivery take?", k=1, lang="en"), 2000)
+        timed(lambda: retriever.search("how long does delivery take?", k=1, lang="en"), 300)
     )
 
 
@@ -119,6 +121,7 @@ def bench_package_sizes(results: dict[str, Any], template: Template) -> None:
         )
         layer = _size(Path(build) / "SharedLayer")
         results["package_SharedLayer_mb"] = round(layer / 2**20, 2)
+        layer += _size(Path(build) / "EmbeddingEngineLayer")  # the worker's and ingestion's
         for spec in template.functions():
             total = _size(Path(build) / spec.logical_id) + layer
             results[f"package_{spec.logical_id}_with_layer_mb"] = round(total / 2**20, 2)
@@ -181,6 +184,7 @@ def table(results: dict[str, Any]) -> str:
                 TARGETS.get(name)
                 or (WEBHOOK_TARGET if in_process else None)
                 or (COLD_WEBHOOK_TARGET if cold_webhook else None)
+                or value.get("target")
             )
             mark = ""
             if target:
@@ -189,7 +193,7 @@ def table(results: dict[str, Any]) -> str:
                 f"| {name} | {value['median_ms']:.3f} ms | {value['p95_ms']:.3f} ms | {mark} |"
             )
     for name, value in results.items():
-        if isinstance(value, dict) and "target" in value:  # a count or a share, not a time
+        if isinstance(value, dict) and "target" in value and "value" in value:  # a count, a share
             at_least = value["target"] > 0
             ok = value["value"] >= value["target"] if at_least else value["value"] <= 0
             target = f"{'≥' if at_least else '='} {value['target']}"
@@ -197,6 +201,8 @@ def table(results: dict[str, Any]) -> str:
         if name.endswith("_resident_mb"):
             mark = f"≤ 300 MB {'✅' if value <= 300 else '❌'}" if name.startswith("under") else ""
             rows.append(f"| {name} | {value} MB | | {mark} |")
+        if isinstance(value, dict) and "figure" in value:  # other figures, with their own target
+            rows.append(f"| {name} | {value['figure']} | | {value.get('target', '')} |")
         if name.startswith("package_"):
             rows.append(f"| {name} | {value} MB | | ≤ 50 MB {'✅' if value <= 50 else '❌'} |")
     return "\n".join(rows)
@@ -264,6 +270,7 @@ def main() -> int:
         bench_post_to_reply(results, stack.gateway_url, stack.sandbox_url)
         bench_dialogue.run(results, stack)
     results["load_short_run"] = bench_load.run(messages=250, conversations=50, rate=10.0)
+    bench_knowledge(results)
     results["machine"] = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),

@@ -31,7 +31,6 @@ from typing import Any
 
 import boto3
 
-from socialcare.knowledge.embedded_index import EmbeddedIndex
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.pipeline import compose
 from socialcare_local import readme_tables
@@ -91,7 +90,9 @@ class Conversation:
 
 
 def _expected_openings() -> list[str]:
-    index = EmbeddedIndex.from_folder()
+    from socialcare import bootstrap
+
+    index = bootstrap.retriever()
     openings = []
     for question in QUESTIONS:
         message = InboundMessage(Channel.TELEGRAM, "q", "q", "q", "q", Kind.TEXT, question)

@@ -98,11 +98,15 @@ class Template:
         return specs
 
     def resolve(self, value: Any) -> Any:
-        """Evaluate Ref, Fn::Sub and Fn::GetAtt with this stack's names; other values as is."""
+        """Evaluate Ref, Fn::Sub, Fn::GetAtt and Fn::If with this stack's names and parameters;
+        other values as is."""
         if isinstance(value, list):
             return [self.resolve(v) for v in value]
         if not isinstance(value, dict):
             return value
+        if "Fn::If" in value:
+            name, when_true, when_false = value["Fn::If"]
+            return self.resolve(when_true if self.condition(name) else when_false)
         if "Ref" in value:
             return self._ref(value["Ref"])
         if "Fn::GetAtt" in value:
@@ -111,6 +115,24 @@ class Template:
         if "Fn::Sub" in value:
             return self._sub(value["Fn::Sub"])
         return {k: self.resolve(v) for k, v in value.items()}
+
+    def condition(self, name: str) -> bool:
+        return self._holds(self.data.get("Conditions", {})[name])
+
+    def _holds(self, expression: dict[str, Any]) -> bool:
+        (function, args), *_ = expression.items()
+        match function:
+            case "Fn::Equals":
+                return bool(self.resolve(args[0]) == self.resolve(args[1]))
+            case "Fn::And":
+                return all(self._holds(a) for a in args)
+            case "Fn::Or":
+                return any(self._holds(a) for a in args)
+            case "Fn::Not":
+                return not self._holds(args[0])
+            case "Fn::Condition" | "Condition":
+                return self.condition(args)
+        raise ValueError(f"unsupported condition function {function}")
 
     def _ref(self, name: str) -> str:
         pseudo = {

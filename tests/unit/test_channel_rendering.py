@@ -118,8 +118,8 @@ def test_window_arithmetic() -> None:
 
 
 @pytest.fixture(scope="module")
-def index() -> EmbeddedIndex:
-    return EmbeddedIndex.from_folder()
+def index(shipped_index: EmbeddedIndex) -> EmbeddedIndex:
+    return shipped_index
 
 
 def _handler(index: EmbeddedIndex, now: float = NOW) -> tuple[TurnHandler, FakeOutbound]:

@@ -21,8 +21,8 @@ CHAT = "telegram:77"
 
 
 @pytest.fixture(scope="module")
-def index() -> EmbeddedIndex:
-    return EmbeddedIndex.from_folder()
+def index(shipped_index: EmbeddedIndex) -> EmbeddedIndex:
+    return shipped_index
 
 
 class Desk:

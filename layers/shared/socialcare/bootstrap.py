@@ -4,7 +4,10 @@ Tests call `reset()` between cases."""
 
 from __future__ import annotations
 
+import os
+from contextlib import AbstractContextManager
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialcare.model import Channel
@@ -16,6 +19,10 @@ if TYPE_CHECKING:
     # Types only: the webhook functions never load the worker's pipeline or channel senders.
     from socialcare.channels.outbound import Outbound
     from socialcare.channels.webchat import WebchatSessions
+    from socialcare.knowledge.embeddings import Embedder
+    from socialcare.knowledge.ingestion import Publisher
+    from socialcare.knowledge.port import Retriever
+    from socialcare.knowledge.snapshots import SnapshotStore
     from socialcare.pipeline import TurnHandler
     from socialcare.store.dynamodb_conversations import DynamoDBConversations
     from socialcare.store.dynamodb_customers import DynamoDBCustomers
@@ -172,14 +179,13 @@ def customers() -> DynamoDBCustomers:
 
 @cache
 def turn_handler() -> TurnHandler:
-    from socialcare.knowledge.embedded_index import EmbeddedIndex
     from socialcare.pipeline import DialogueSettings, TurnHandler
     from socialcare.store.dynamodb_orders import DynamoDBOrders
     from socialcare.telemetry.emf_metrics import EmfMetrics
 
     return TurnHandler(
         conversations(),
-        EmbeddedIndex.from_folder(),
+        retriever(),
         outbound,
         profiles=customers(),
         orders=DynamoDBOrders(settings().require("orders_table")),
@@ -209,6 +215,73 @@ def agent_desk() -> AgentDesk:
     return AgentDesk(conversations(), customers(), outbound)
 
 
+@cache
+def embedder() -> Embedder:
+    from socialcare.knowledge.embeddings import E5Engine, packaged_engine
+
+    model = settings().embedding_model
+    if model.startswith("s3://"):
+        from socialcare.store.s3_blobs import fetch_once
+
+        return E5Engine(fetch_once(model))
+    return E5Engine(Path(model) if model else packaged_engine()[1])
+
+
+@cache
+def snapshot_store() -> SnapshotStore:
+    """KB_STORE, or a folder in the user's cache for the CLI's own indexes."""
+    from socialcare.knowledge.snapshots import FolderBlobs, SnapshotStore
+
+    where = settings().kb_store
+    if where.startswith("s3://"):
+        from socialcare.store.s3_blobs import S3Blobs
+
+        return SnapshotStore(S3Blobs(where))
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return SnapshotStore(FolderBlobs(Path(where or Path(cache_home) / "socialcare" / "kb")))
+
+
+@cache
+def retriever(index: str = "") -> Retriever:
+    """The configured backend's index `index` (default KB_INDEX)."""
+    from socialcare.knowledge.topics import packaged
+
+    name = index or settings().kb_index
+    if settings().kb_backend == "opensearch":
+        from socialcare.knowledge.opensearch_index import OpenSearchIndex
+
+        return OpenSearchIndex(_opensearch(), name, embedder(), packaged())
+    from socialcare.knowledge.live_index import LiveIndex
+
+    return LiveIndex(snapshot_store(), name, embedder, packaged())
+
+
+def publishers() -> list[Publisher]:
+    """Where an ingested snapshot goes live besides the snapshot store."""
+    if settings().kb_backend != "opensearch":
+        return []
+    from socialcare.knowledge.opensearch_index import OpenSearchPublisher
+
+    return [OpenSearchPublisher(_opensearch())]
+
+
+def uploaded_documents(event: dict[str, Any]) -> list[AbstractContextManager[Path]]:
+    """Each S3 object of an ObjectCreated event, as a local file while the context is open."""
+    from socialcare.store.s3_blobs import uploaded_objects
+
+    return uploaded_objects(event)
+
+
+@cache
+def _opensearch() -> Any:
+    from socialcare.knowledge.opensearch_client import opensearch_client
+
+    config = settings()
+    return opensearch_client(
+        config.require("opensearch_endpoint"), config.opensearch_service, config.aws_region
+    )
+
+
 def reset() -> None:
     """Forget every built adapter and cached secret (tests, or a changed environment)."""
     from aws_lambda_powertools.utilities import parameters
@@ -223,6 +296,10 @@ def reset() -> None:
         customers,
         turn_handler,
         agent_desk,
+        embedder,
+        snapshot_store,
+        retriever,
+        _opensearch,
     ):
         built.cache_clear()
     parameters.clear_caches()  # type: ignore[no-untyped-call]

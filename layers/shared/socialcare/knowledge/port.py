@@ -2,25 +2,51 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
+
+SNIPPET_CHARS = 240
 
 
 @dataclass(frozen=True, slots=True)
 class Passage:
+    """The best chunk of one document, with what a citation needs (id, title, url)."""
+
     id: str
     title: str
-    text: str
+    text: str  # the chunk
     lang: str
     url: str
     score: float
+    tags: tuple[str, ...] = field(default=())
+    lead: str = ""  # the document's first paragraph: help centres write the direct answer there
 
     @property
-    def lead(self) -> str:
-        """The article's first paragraph: the help centre writes the direct answer there."""
-        return self.text.strip().split("\n\n", 1)[0].strip()
+    def snippet(self) -> str:
+        """The chunk's first paragraph, cut at a word or sentence boundary near SNIPPET_CHARS."""
+        first = self.text.strip().split("\n\n", 1)[0]
+        lead = " ".join(w for w in first.replace("**", "").split() if w.strip("#"))
+        if len(lead) <= SNIPPET_CHARS:
+            return lead
+        cut = lead[:SNIPPET_CHARS]
+        boundary = max(cut.rfind(" "), cut.rfind("。"), cut.rfind("，"), cut.rfind(","))
+        return (cut[: boundary + 1] if boundary > SNIPPET_CHARS // 2 else cut).rstrip() + "…"
+
+
+class KnowledgeUnavailable(RuntimeError):
+    """The knowledge base cannot answer now (its index, model or cluster is unreachable)."""
 
 
 class Retriever(Protocol):
-    def search(self, query: str, *, k: int = 5, lang: str | None = None) -> list[Passage]:
-        """The best passages for the query, best first; empty for an empty or hopeless query."""
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        lang: str | None = None,
+        tags: Sequence[str] = (),
+    ) -> list[Passage]:
+        """The best passages for the query, best first, at most one per document; only those in
+        `lang` and carrying every tag in `tags` when given; empty for an empty or hopeless
+        query."""

@@ -1,0 +1,108 @@
+"""The Bitext development data (../shared/data/bitext/train.csv, never copied into the repo),
+split by a hash of each utterance: 60% trains the topic model, 15% tunes the ranking, 25% is
+held back for the evaluation. Chinese counterparts of held-back utterances are ours
+(tests/data/bitext_counterparts_zh.jsonl), as are the Chinese training examples."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from socialcare_local.cfn_template import ROOT
+
+TRAIN_CSV = ROOT.parent / "shared" / "data" / "bitext" / "train.csv"
+ZH_HELD_BACK = ROOT / "tests" / "data" / "bitext_counterparts_zh.jsonl"
+ZH_TRAINING = Path(__file__).parent / "data" / "topic_examples_zh.jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    row: int
+    text: str
+    intent: str
+    lang: str = "en"
+
+
+def split_of(text: str) -> str:
+    bucket = int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) % 100
+    return "train" if bucket < 60 else "tune" if bucket < 75 else "test"
+
+
+def utterances(split: str, path: Path = TRAIN_CSV) -> list[Utterance]:
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return [
+        Utterance(n, r["instruction"], r["intent"])
+        for n, r in enumerate(rows)
+        if split_of(r["instruction"]) == split
+    ]
+
+
+def chinese(path: Path) -> list[Utterance]:
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [Utterance(r["row"], r["query"], r["intent"], "zh") for r in records]
+
+
+# Which article answers each intent, in the shipped help centre and in the held-out one
+# (tests/data/heldout_helpcentre: written apart from the shipped one, never trained or tuned on).
+SHIPPED_ARTICLE = {
+    "cancel_order": "cancel-order",
+    "check_cancellation_fee": "cancellation-fee",
+    "change_order": "change-order",
+    "change_shipping_address": "change-shipping-address",
+    "complaint": "complaint",
+    "contact_customer_service": "contact-customer-service",
+    "contact_human_agent": "contact-human-agent",
+    "create_account": "create-account",
+    "delete_account": "delete-account",
+    "delivery_options": "delivery-options",
+    "delivery_period": "delivery-time",
+    "edit_account": "edit-account",
+    "get_refund": "get-refund",
+    "check_invoice": "invoice",
+    "get_invoice": "invoice",
+    "newsletter_subscription": "newsletter",
+    "payment_issue": "payment-issue",
+    "check_payment_methods": "payment-methods",
+    "place_order": "place-order",
+    "recover_password": "recover-password",
+    "check_refund_policy": "refund-policy",
+    "registration_problems": "registration-problems",
+    "review": "review-feedback",
+    "set_up_shipping_address": "set-up-shipping-address",
+    "switch_account": "switch-account",
+    "track_order": "track-order",
+    "track_refund": "track-refund",
+}
+HELDOUT_ARTICLE = {
+    "cancel_order": "cancel-order",
+    "change_order": "change-order",
+    "change_shipping_address": "change-shipping-address",
+    "check_cancellation_fee": "cancellation-fees",
+    "check_invoice": "view-invoices",
+    "get_invoice": "download-invoice",
+    "check_payment_methods": "payment-methods",
+    "payment_issue": "payment-problems",
+    "check_refund_policy": "refund-policy",
+    "get_refund": "request-refund",
+    "track_refund": "refund-status",
+    "complaint": "complaints",
+    "review": "reviews",
+    "contact_customer_service": "customer-service",
+    "contact_human_agent": "human-agent",
+    "create_account": "open-account",
+    "delete_account": "close-account",
+    "edit_account": "edit-profile",
+    "switch_account": "switch-plan",
+    "recover_password": "reset-password",
+    "registration_problems": "sign-up-problems",
+    "delivery_options": "shipping-options",
+    "delivery_period": "delivery-times",
+    "track_order": "order-tracking",
+    "place_order": "buying",
+    "newsletter_subscription": "newsletter",
+    "set_up_shipping_address": "add-address",
+}
