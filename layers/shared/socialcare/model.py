@@ -64,8 +64,10 @@ class Reply:
 
     text: str
     language: str
-    source: str  # "knowledge", "greeting", "fallback", "unsupported"
+    source: str  # "llm", "knowledge", "handoff", "greeting", "fallback", "unsupported"
     citations: tuple[Citation, ...] = ()
+    quick_replies: tuple[str, ...] = ()  # short follow-ups a channel may offer as buttons
+    wants_human: bool = False  # a person should take the conversation over
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Thanks! I can only read text messages for now. Could you type your question?",
         "zh": "谢谢!我目前只能读取文字消息,请用文字描述您的问题。",
     },
+    "handoff": {
+        "en": "I'll pass this to a member of our team, who will follow up here as soon as they "
+        "can.",
+        "zh": "我会把您的问题转给我们的客服同事,他们会尽快在这里跟进。",
+    },
     "no_answer": {
         "en": "Sorry, I couldn't find an answer to that in our help centre. A member of our team "
         "will follow up here.",
