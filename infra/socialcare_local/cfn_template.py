@@ -86,11 +86,15 @@ class Template:
         return specs
 
     def resolve(self, value: Any) -> Any:
-        """Evaluate Ref, Fn::Sub and Fn::GetAtt with this stack's names; other values as is."""
+        """Evaluate Ref, Fn::Sub, Fn::GetAtt and Fn::If with this stack's names and parameters;
+        other values as is."""
         if isinstance(value, list):
             return [self.resolve(v) for v in value]
         if not isinstance(value, dict):
             return value
+        if "Fn::If" in value:
+            condition, if_true, if_false = value["Fn::If"]
+            return self.resolve(if_true if self.condition(condition) else if_false)
         if "Ref" in value:
             return self._ref(value["Ref"])
         if "Fn::GetAtt" in value:
@@ -99,6 +103,25 @@ class Template:
         if "Fn::Sub" in value:
             return self._sub(value["Fn::Sub"])
         return {k: self.resolve(v) for k, v in value.items()}
+
+    def condition(self, name: str) -> bool:
+        """A condition of the template's Conditions section, evaluated on the parameters."""
+        return self._truth(self.data.get("Conditions", {})[name])
+
+    def _truth(self, expression: Any) -> bool:
+        (function, arguments), *_ = expression.items()
+        if function == "Condition":
+            return self.condition(arguments)
+        if function == "Fn::Equals":
+            left, right = (self.resolve(a) for a in arguments)
+            return str(left) == str(right)
+        if function == "Fn::Not":
+            return not self._truth(arguments[0])
+        if function == "Fn::And":
+            return all(self._truth(a) for a in arguments)
+        if function == "Fn::Or":
+            return any(self._truth(a) for a in arguments)
+        raise ValueError(f"unsupported condition function {function}")
 
     def _ref(self, name: str) -> str:
         pseudo = {

@@ -13,10 +13,24 @@ from socialcare_local.cfn_template import Template
 from socialcare_local.gateway import Gateway, Route
 from socialcare_local.http_server import LoopbackServer
 from socialcare_local.lambdas import LocalFunction
+from socialcare_local.llm_server import LlmServer, smollm2
 from socialcare_local.moto_server import MotoServer, ensure_free, http_status, wait_until
 from socialcare_local.poller import SqsPoller
 from socialcare_local.provision import function_environment, provision
 from socialcare_local.sandbox import PlatformSandbox
+
+# Environment variables of the local stack that set a template parameter.
+PARAMETERS_FROM_ENV = {
+    "LOG_LEVEL": "LogLevel",
+    "LLM_ENDPOINT_URL": "LlmEndpointUrl",
+    "LLM_MODEL": "LlmModel",
+    "LLM_TIMEOUT_S": "LlmTimeoutSeconds",
+    "LLM_BUDGET_S": "LlmBudgetSeconds",
+    "LLM_MAX_TOKENS": "LlmMaxTokens",
+    "LLM_TEMPERATURE": "LlmTemperature",
+}
+# SmolLM2 on a laptop CPU: a shorter reply, and more time to write it, than a GPU endpoint.
+LOCAL_LLM_PARAMETERS = {"LlmMaxTokens": "160", "LlmTimeoutSeconds": "8", "LlmBudgetSeconds": "10"}
 
 
 @dataclass(frozen=True)
@@ -24,6 +38,8 @@ class StackConfig:
     moto_port: int = 5000
     gateway_port: int = 3000
     sandbox_port: int = 3001
+    llm_port: int = 3002
+    llm: bool = True  # serve SmolLM2 locally when no LlmEndpointUrl is given; False: extractive
     retry_after_s: int | None = None  # see SqsPoller
     stack_name: str = "socialcare-local"
     parameters: dict[str, str] = field(default_factory=dict)  # template parameter overrides
@@ -36,8 +52,10 @@ class StackConfig:
             moto_port=int(env.get("LOCAL_MOTO_PORT", 5000)),
             gateway_port=int(env.get("LOCAL_GATEWAY_PORT", 3000)),
             sandbox_port=int(env.get("LOCAL_SANDBOX_PORT", 3001)),
+            llm_port=int(env.get("LOCAL_LLM_PORT", 3002)),
+            llm=env.get("LLM", "on").lower() not in ("off", "0", "false", "no"),
             retry_after_s=int(retry) if retry else None,
-            parameters={"LogLevel": env["LOG_LEVEL"]} if "LOG_LEVEL" in env else {},
+            parameters={p: env[v] for v, p in PARAMETERS_FROM_ENV.items() if env.get(v)},
         )
         return replace(config, **overrides)
 
@@ -50,6 +68,7 @@ class LocalStack:
         self.moto = MotoServer(self.config.moto_port)
         self.sandbox = PlatformSandbox()
         self.functions: dict[str, LocalFunction] = {}
+        self.llm: LlmServer | None = None
         self._servers: list[LoopbackServer] = []
         self._pollers: list[SqsPoller] = []
 
@@ -66,11 +85,27 @@ class LocalStack:
             self.moto.alive()
             and len(self._servers) == 2
             and all(poller.running for poller in self._pollers)
+            and (self.llm is None or self.llm.alive())
         )
+
+    @property
+    def llm_endpoint(self) -> str:
+        """The LLM endpoint the worker uses; empty when it answers extractively."""
+        return self.template.parameters.get("LlmEndpointUrl", "")
 
     def start(self) -> LocalStack:
         for port in (self.config.gateway_port, self.config.sandbox_port):
             ensure_free(port)
+        if self.config.llm and not self.llm_endpoint:
+            self.llm = LlmServer(self.config.llm_port, smollm2()).start()
+            self.template.parameters.update(
+                {
+                    **LOCAL_LLM_PARAMETERS,
+                    **self.config.parameters,
+                    "LlmEndpointUrl": self.llm.base_url,
+                    "LlmModel": self.llm.model,
+                }
+            )
         self.moto.start()
         os.environ.update(self.moto.env)
         session = boto3.session.Session()
@@ -117,7 +152,9 @@ class LocalStack:
         for server in self._servers:
             server.stop()
         self.moto.stop()
-        self._pollers, self._servers = [], []
+        if self.llm:
+            self.llm.stop()
+        self._pollers, self._servers, self.llm = [], [], None
 
     def __enter__(self) -> LocalStack:
         return self.start()

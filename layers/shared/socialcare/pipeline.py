@@ -130,7 +130,7 @@ def compose(
     *,
     writer: ReplyWriter | None = None,
     history: Sequence[Turn] = (),
-    public: bool = False,
+    style: ReplyStyle | None = None,
     profile: CustomerProfile | None = None,
 ) -> Reply:
     """What the agent answers, in the customer's language when the help centre has it: a reply
@@ -141,8 +141,9 @@ def compose(
         return Reply(say("unsupported", language), language, "unsupported")
     if is_greeting(message.text):
         return Reply(say("greeting", language), language, "greeting")
-    brand_max = writer.brand.max_reply_chars if writer else DEFAULT_MAX_CHARS
-    style = reply_style(message.channel.value, public=public, brand_max=brand_max)
+    if style is None:  # a private conversation on the message's channel
+        brand_max = writer.brand.max_reply_chars if writer else DEFAULT_MAX_CHARS
+        style = reply_style(message.channel.value, brand_max=brand_max)
     passages = retriever.search(message.text, k=PASSAGES, lang=language)
     if writer and answerable(passages):
         written = writer.write(
