@@ -30,3 +30,19 @@ def test_unknown_command_fails_with_usage() -> None:
 
     assert result.returncode == 2
     assert "answer" in result.stderr
+
+
+def test_answer_as_a_public_reply_on_x_fits_280_characters() -> None:
+    """GIVEN no LLM WHEN asked for a public reply on X THEN the extractive answer is cut at a
+    sentence to fit 280 characters, its link kept."""
+    out = subprocess.run(
+        [str(SOCIALCARE), "answer", "--channel", "x", "--public", "how do I get a refund?"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    ).stdout
+    reply = json.loads(out)
+    assert reply["source"] == "knowledge"
+    assert len(reply["text"]) <= 280
+    assert reply["text"].endswith(reply["citations"][0]["url"])
