@@ -7,7 +7,7 @@ SAM := $(SAM_VENV)/bin/sam
 SAM_CLI_VERSION := 1.170.0
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install sam up demo test unit integration e2e lint format build validate bench clean
+.PHONY: install sam up demo llm test unit integration e2e lint format build validate bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,18 @@ $(SAM_VENV)/.installed:
 install: $(VENV)/.installed
 sam: $(SAM_VENV)/.installed
 
-## The local stack in the foreground until Ctrl-C: gateway :3000, platform sandbox :3001, moto :5000
+## The local stack in the foreground until Ctrl-C: gateway :3000, platform sandbox :3001, moto :5000,
+## SmolLM2 on :3002 (LLM=off: extractive answers; LLM_ENDPOINT_URL=...: another OpenAI-compatible API)
 up: install
 	$(PY) -m socialcare_local up
 
 ## Signed webhooks on every channel, answered end to end; ONCE=1 exits after the replay
 demo: install
 	$(PY) -m socialcare_local demo $(if $(ONCE),--once)
+
+## The local LLM alone (SmolLM2 on 127.0.0.1:3002): prints the LLM_ENDPOINT_URL and LLM_MODEL to use
+llm: install
+	$(PY) -m socialcare_local llm
 
 lint: install
 	$(VENV)/bin/ruff check .

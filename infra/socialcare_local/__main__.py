@@ -1,4 +1,4 @@
-"""python -m socialcare_local up | demo [--once]"""
+"""python -m socialcare_local up | demo [--once] | llm"""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("up", help="run the local stack until Ctrl-C")
     demo = sub.add_parser("demo", help="start the stack, replay signed webhooks, print them")
     demo.add_argument("--once", action="store_true", help="exit after the replay")
+    sub.add_parser("llm", help="serve only the local LLM (SmolLM2) until Ctrl-C")
     args = parser.parse_args(argv)
+    if args.command == "llm":
+        return serve_llm()
 
     from socialcare_local.demo import print_transcript, replay
     from socialcare_local.stack import LocalStack, StackConfig
@@ -46,6 +49,22 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         stack.stop()
+    return 0
+
+
+def serve_llm() -> int:
+    """The local LLM alone, for `socialcare answer` or `socialcare generate-check`."""
+    from socialcare_local.llm_server import LlmServer, smollm2
+    from socialcare_local.stack import StackConfig
+
+    server = LlmServer(StackConfig.from_env().llm_port, smollm2()).start()
+    print(f"LLM_ENDPOINT_URL={server.base_url} LLM_MODEL={server.model}", flush=True)
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
     return 0
 
 

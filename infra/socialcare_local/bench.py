@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from socialcare_local import bench_generation
 from socialcare_local.cfn_template import ROOT, Template
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -223,6 +224,7 @@ TARGETS = {  # figure -> (limit, what the issue asks)
     "cold_import_WebhookTelegramFunction": (300.0, "≤ 300 ms"),
     "cold_import_WebhookWhatsAppFunction": (300.0, "≤ 300 ms"),
     "post_to_reply_local_stack": (1000.0, "median ≤ 1 s"),
+    "generation_guards": (5.0, "median ≤ 5 ms"),
 }
 
 
@@ -273,6 +275,7 @@ def main() -> int:
     bench_package_sizes(results, template)
     print("cold imports ...", file=sys.stderr, flush=True)
     bench_cold_imports(results, template)
+    bench_generation.run(results)
 
     template.parameters["LogLevel"] = "ERROR"
     moto = MotoServer(free_port()).start()

@@ -16,6 +16,9 @@ from socialcare_local.traffic import (
     whatsapp_text,
 )
 
+# An LLM on a laptop CPU writes a reply in a few seconds, a batched delivery takes longer.
+REPLY_WAIT_S = 60.0
+
 
 @dataclass(frozen=True)
 class Step:
@@ -115,7 +118,7 @@ def replay(gateway_url: str, sandbox_url: str, script: tuple[Step, ...] = SCRIPT
             deliver(gateway_url, delivery)
         if status != 200:
             raise RuntimeError(f"{step.label}: the webhook answered {status}")
-        replies = wait_for_sent(sandbox_url, seen + step.replies)[seen:]
+        replies = wait_for_sent(sandbox_url, seen + step.replies, timeout_s=REPLY_WAIT_S)[seen:]
         latency = (time.perf_counter() - started) * 1000
         if len(replies) < step.replies:
             raise RuntimeError(f"{step.label}: no reply reached the sandbox")

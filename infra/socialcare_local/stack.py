@@ -28,9 +28,16 @@ PARAMETERS_FROM_ENV = {
     "LLM_BUDGET_S": "LlmBudgetSeconds",
     "LLM_MAX_TOKENS": "LlmMaxTokens",
     "LLM_TEMPERATURE": "LlmTemperature",
+    "LLM_MAX_INPUT_TOKENS": "LlmMaxInputTokens",
 }
-# SmolLM2 on a laptop CPU: a shorter reply, and more time to write it, than a GPU endpoint.
-LOCAL_LLM_PARAMETERS = {"LlmMaxTokens": "160", "LlmTimeoutSeconds": "8", "LlmBudgetSeconds": "10"}
+# SmolLM2 on a laptop CPU: a shorter prompt (the best passage) and reply, and more time to
+# write it, than a GPU endpoint gets.
+LOCAL_LLM_PARAMETERS = {
+    "LlmMaxTokens": "120",
+    "LlmMaxInputTokens": "1000",
+    "LlmTimeoutSeconds": "20",
+    "LlmBudgetSeconds": "25",
+}
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from socialcare.generate.brand import BrandPolicy, load_brand_policy
-from socialcare.generate.prompt import CustomerProfile, build_prompt, estimate_tokens
+from socialcare.generate.prompt import (
+    CustomerProfile,
+    build_prompt,
+    estimate_tokens,
+    without_echo,
+)
 from socialcare.generate.reply_style import ReplyStyle, reply_style
 from socialcare.knowledge.embedded_index import EmbeddedIndex
 from socialcare.model import Turn
@@ -122,3 +127,13 @@ def test_the_customers_name_and_preferences_are_given_as_data(
 def test_token_estimates_count_chinese_characters_one_by_one() -> None:
     assert estimate_tokens("配送需要多久") == 7
     assert estimate_tokens("a" * 400) == 101
+
+
+def test_what_small_models_copy_back_from_the_prompt_is_taken_out() -> None:
+    """GIVEN a small model's output that repeats the customer's fenced message and a heading
+    before its answer WHEN cleaned THEN only the answer is left for the guards to judge."""
+    echoed = (
+        "The customer's new message:\n<customer_message>\nhow do I return an item?\n"
+        "</customer_message>\nYou can return any item within 30 days of delivery.\n<passages>"
+    )
+    assert without_echo(echoed) == "You can return any item within 30 days of delivery."

@@ -58,3 +58,11 @@ def test_fields_of_the_wrong_type_are_ignored() -> None:
     draft = parse_reply('{"text": "Hi.", "citations": "delivery-time", "quick_replies": [1, "Ok"]}')
     assert draft.citations == ()
     assert draft.quick_replies == ("Ok",)
+
+
+def test_plain_text_cut_at_max_tokens_keeps_its_whole_sentences() -> None:
+    """GIVEN a small model that rambles on until the token limit WHEN parsed THEN its complete
+    sentences are the reply (the guards still judge them); a single cut sentence stays cut."""
+    kept = parse_reply("Returns are free within 30 days. Start one in Acc", finish_reason="length")
+    assert kept == DraftReply("Returns are free within 30 days.")
+    assert parse_reply("Returns are free within 30", finish_reason="length").truncated

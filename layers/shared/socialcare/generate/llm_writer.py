@@ -18,7 +18,12 @@ from socialcare.generate.circuit_breaker import CircuitBreaker
 from socialcare.generate.extractive import more_line
 from socialcare.generate.guards import GuardContext, Violation, check_reply, cited_passages
 from socialcare.generate.llm_port import ChatMessage, ChatModel, LlmError, Metrics
-from socialcare.generate.prompt import CustomerProfile, build_prompt, repair_messages
+from socialcare.generate.prompt import (
+    CustomerProfile,
+    build_prompt,
+    repair_messages,
+    without_echo,
+)
 from socialcare.generate.reply_contract import DraftReply, parse_reply
 from socialcare.generate.reply_style import ReplyStyle, fit_text
 from socialcare.knowledge.port import Passage
@@ -123,7 +128,7 @@ class LlmWriter:
             self._metrics.add("LlmLatency", latency_ms, "Milliseconds")
             self._metrics.add("LlmPromptTokens", completion.prompt_tokens, "Count")
             self._metrics.add("LlmCompletionTokens", completion.completion_tokens, "Count")
-            draft = parse_reply(completion.text, completion.finish_reason)
+            draft = parse_reply(without_echo(completion.text), completion.finish_reason)
             if draft.wants_human:
                 self._metrics.add("LlmHandoffs", 1, "Count")
                 handoff = Reply(say("handoff", language), language, "handoff", wants_human=True)
@@ -153,7 +158,10 @@ class LlmWriter:
 
     def _fallback(self, failure: str, attempts: Sequence[Attempt]) -> Written:
         self._metrics.add("LlmFallbacks", 1, "Count")
-        logger.warning(
+        # The endpoint failing is worth a warning; a reply the guards stopped is routine.
+        endpoint_failed = failure not in ("guards", "budget", "breaker_open")
+        logger.log(
+            logging.WARNING if endpoint_failed else logging.INFO,
             "llm reply not sent",
             extra={
                 "failure": failure,

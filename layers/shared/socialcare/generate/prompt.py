@@ -21,8 +21,19 @@ from socialcare.model import Turn
 
 LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese (简体中文)"}
 TAGS = ("passages", "conversation", "customer_profile", "customer_message")
+HEADINGS = {
+    "passages": "Help-centre passages:",
+    "conversation": "Conversation so far, oldest first:",
+    "customer_profile": "About the customer:",
+    "customer_message": "The customer's new message:",
+}
+CLOSING = "Write the reply to this message now, following the rules."
 PASSAGE_CHARS = 1500  # the head of an article carries its answer; the rest costs tokens
 _TAG = re.compile(r"</?\s*(" + "|".join(TAGS) + r")\s*>", re.IGNORECASE)
+_FENCED_BLOCK = re.compile(r"<\s*(" + "|".join(TAGS) + r")\s*>.*?</\s*\1\s*>", re.S | re.I)
+_ECHOED_LINE = re.compile(
+    "|".join(re.escape(line) for line in (*HEADINGS.values(), CLOSING)), re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +85,14 @@ def build_prompt(
             break
         lines.insert(0, line)
         budget -= estimate_tokens(line)
-    parts = ["Help-centre passages:", _fenced("passages", "\n\n".join(blocks))]
+    parts = _section("passages", "\n\n".join(blocks))
     if lines:
-        parts += ["Conversation so far, oldest first:", _fenced("conversation", "\n".join(lines))]
+        parts += _section("conversation", "\n".join(lines))
     if profile and (profile.name or profile.preferences):
         about = [f"name: {_data(profile.name)[:40]}"] if profile.name else []
         about += [f"preference: {_data(p)[:80]}" for p in profile.preferences]
-        parts += ["About the customer:", _fenced("customer_profile", "\n".join(about))]
-    parts += ["The customer's new message:", _fenced("customer_message", _data(question))]
+        parts += _section("customer_profile", "\n".join(about))
+    parts += [*_section("customer_message", _data(question)), CLOSING]
     user = "\n".join(parts)
     return Prompt(
         (ChatMessage("system", instructions), ChatMessage("user", user)), instructions, tuple(shown)
@@ -139,5 +150,12 @@ def _data(text: str) -> str:
     return _TAG.sub("", text).strip()
 
 
-def _fenced(tag: str, body: str) -> str:
-    return f"<{tag}>\n{body}\n</{tag}>"
+def without_echo(text: str) -> str:
+    """A model's output without the parts of its prompt that small models copy back: whole
+    fenced blocks, stray tags, and the prompt's own headings."""
+    text = _FENCED_BLOCK.sub("", text)
+    return _ECHOED_LINE.sub("", _TAG.sub("", text)).strip()
+
+
+def _section(tag: str, body: str) -> list[str]:
+    return [HEADINGS[tag], f"<{tag}>\n{body}\n</{tag}>"]

@@ -21,6 +21,7 @@ HANDOFF_MARKER = "handoff"
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 _MARKER = re.compile(r"\s*\[([A-Za-z0-9][\w-]{0,63})\]")
 _MARKDOWN = re.compile(r"\*\*|__|^#+\s*", re.MULTILINE)
+_WHOLE_SENTENCES = re.compile(r"^.*[.!?。！？](?=\s|$)", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +51,14 @@ def parse_reply(raw: str, finish_reason: str = "stop") -> DraftReply:
             structured=True,
         )
     text, marked = _strip_markers(raw)
+    text = _clean(text)
+    if truncated and not text.lstrip().startswith("{"):
+        # Plain text cut at max_tokens: its whole sentences may still be a complete reply.
+        whole = _WHOLE_SENTENCES.match(text)
+        if whole:
+            text, truncated = whole.group().strip(), False
     return DraftReply(
-        text=_clean(text),
+        text=text,
         citations=_unique(c for c in marked if c != HANDOFF_MARKER),
         wants_human=HANDOFF_MARKER in marked,
         truncated=truncated,
