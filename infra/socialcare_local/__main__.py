@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 from dataclasses import replace
@@ -43,9 +44,8 @@ def main(argv: list[str] | None = None) -> int:
             print_transcript(replay(stack.gateway_url, stack.sandbox_url))
             if args.once:
                 return 0
-        print("serving until Ctrl-C", file=sys.stderr, flush=True)
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
-    except KeyboardInterrupt:
+        _serve_until_interrupted()
+    except KeyboardInterrupt:  # Ctrl-C during the replay
         pass
     finally:
         stack.stop()
@@ -60,12 +60,16 @@ def serve_llm() -> int:
     server = LlmServer(StackConfig.from_env().llm_port, smollm2()).start()
     print(f"LLM_ENDPOINT_URL={server.base_url} LLM_MODEL={server.model}", flush=True)
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
-    except KeyboardInterrupt:
-        pass
+        _serve_until_interrupted()
     finally:
         server.stop()
     return 0
+
+
+def _serve_until_interrupted() -> None:
+    print("serving until Ctrl-C", file=sys.stderr, flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
 
 
 if __name__ == "__main__":

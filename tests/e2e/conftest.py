@@ -3,9 +3,12 @@ answers for most tests (`LLM=off`), and a second stack whose worker uses the tin
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +24,19 @@ class RunningStack:
     gateway: str
     sandbox: str
     moto: str
+
+
+def replies_to(
+    stack: RunningStack, recipient: str, at_least: int = 1, wait_s: float = 10.0
+) -> list[str]:
+    """The texts the sandbox recorded for a recipient, once there are at_least of them."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        with urllib.request.urlopen(f"{stack.sandbox}/_sent", timeout=5) as response:
+            texts = [s["text"] for s in json.loads(response.read()) if s["recipient"] == recipient]
+        if len(texts) >= at_least or time.monotonic() > deadline:
+            return texts
+        time.sleep(0.05)
 
 
 @contextmanager

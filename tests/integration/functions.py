@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from socialcare.model import InboundMessage
 from socialcare_local.cfn_template import Template
 from socialcare_local.gateway import Route, http_api_event
 from socialcare_local.http_server import Request
@@ -14,6 +15,28 @@ from socialcare_local.lambdas import LocalFunction
 def function(template: Template, logical_id: str) -> LocalFunction:
     (spec,) = [s for s in template.functions() if s.logical_id == logical_id]
     return LocalFunction(spec)
+
+
+def sqs_event(
+    *messages: InboundMessage, queue: str = "socialcare-local-inbound.fifo"
+) -> dict[str, Any]:
+    """An SQS batch of queued messages, as Lambda's event source mapping delivers it."""
+    return {
+        "Records": [
+            {
+                "messageId": f"sqs-{i}",
+                "receiptHandle": f"rh-{i}",
+                "body": m.to_json(),
+                "attributes": {"MessageGroupId": m.conversation_id, "ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:{queue}",
+                "awsRegion": "us-east-1",
+            }
+            for i, m in enumerate(messages)
+        ]
+    }
 
 
 def call_webhook(

@@ -12,7 +12,7 @@ from socialcare.model import Channel, Conversation, InboundMessage, Kind
 from socialcare.store.dynamodb_conversations import DynamoDBConversations
 from socialcare_local.cfn_template import Template
 from socialcare_local.sandbox import PlatformSandbox
-from tests.integration.functions import function
+from tests.integration.functions import function, sqs_event
 
 QUEUE = "socialcare-local-inbound.fifo"
 
@@ -31,22 +31,7 @@ def _message(n: int, text: str, kind: Kind = Kind.TEXT) -> InboundMessage:
 
 
 def _batch(*messages: InboundMessage) -> dict[str, Any]:
-    return {
-        "Records": [
-            {
-                "messageId": f"sqs-{i}",
-                "receiptHandle": f"rh-{i}",
-                "body": m.to_json(),
-                "attributes": {"MessageGroupId": m.conversation_id, "ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:{QUEUE}",
-                "awsRegion": "us-east-1",
-            }
-            for i, m in enumerate(messages)
-        ]
-    }
+    return sqs_event(*messages, queue=QUEUE)
 
 
 def _stored(template: Template) -> Conversation:

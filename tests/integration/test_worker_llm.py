@@ -18,34 +18,16 @@ from socialcare_local.cfn_template import Template
 from socialcare_local.moto_server import free_port
 from socialcare_local.sandbox import PlatformSandbox
 from tests.conftest import TinyLlm
-from tests.integration.functions import function
+from tests.integration.functions import function, sqs_event
 from tests.llm.tiny_model import DELIVERY_TEXT
-
-QUEUE = "socialcare-local-inbound.fifo"
 
 
 def _batch(text: str, chat: int = 910) -> dict[str, Any]:
-    messages = [
+    return sqs_event(
         InboundMessage(
             Channel.TELEGRAM, f"{chat}:1", f"telegram:{chat}", str(chat), str(chat), Kind.TEXT, text
         )
-    ]
-    return {
-        "Records": [
-            {
-                "messageId": f"sqs-{i}",
-                "receiptHandle": f"rh-{i}",
-                "body": m.to_json(),
-                "attributes": {"MessageGroupId": m.conversation_id, "ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:{QUEUE}",
-                "awsRegion": "us-east-1",
-            }
-            for i, m in enumerate(messages)
-        ]
-    }
+    )
 
 
 def _use_llm(monkeypatch: pytest.MonkeyPatch, url: str, model: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialcare.generate.brand import BrandPolicy, load_brand_policy
+from socialcare.generate.brand import BrandPolicy
 from socialcare.generate.guards import GuardContext, check_reply
 from socialcare.generate.prompt import build_prompt
 from socialcare.generate.reply_contract import DraftReply
@@ -15,16 +15,6 @@ from socialcare.knowledge.port import Passage
 
 DELIVERY = "Standard delivery takes 3-5 business days and express delivery 1-2 business days."
 DELIVERY_ZH = "标准配送需要 3-5 个工作日，快递配送需要 1-2 个工作日。"
-
-
-@pytest.fixture(scope="module")
-def brand() -> BrandPolicy:
-    return load_brand_policy()
-
-
-@pytest.fixture(scope="module")
-def index() -> EmbeddedIndex:
-    return EmbeddedIndex.from_folder()
 
 
 def _context(

@@ -30,11 +30,6 @@ GOOD_ZH = json.dumps(
 )
 
 
-@pytest.fixture(scope="module")
-def index() -> EmbeddedIndex:
-    return EmbeddedIndex.from_folder()
-
-
 def _writer(
     model: ScriptedChatModel,
     metrics: RecordingMetrics,

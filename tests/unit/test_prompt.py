@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialcare.generate.brand import BrandPolicy, load_brand_policy
+from socialcare.generate.brand import BrandPolicy
 from socialcare.generate.prompt import (
     CustomerProfile,
     build_prompt,
@@ -15,16 +15,6 @@ from socialcare.generate.prompt import (
 from socialcare.generate.reply_style import ReplyStyle, reply_style
 from socialcare.knowledge.embedded_index import EmbeddedIndex
 from socialcare.model import Turn
-
-
-@pytest.fixture(scope="module")
-def brand() -> BrandPolicy:
-    return load_brand_policy()
-
-
-@pytest.fixture(scope="module")
-def index() -> EmbeddedIndex:
-    return EmbeddedIndex.from_folder()
 
 
 @pytest.fixture

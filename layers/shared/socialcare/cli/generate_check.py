@@ -17,21 +17,20 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from socialcare import bootstrap
 from socialcare.cli.answer import add_llm_options, writer_and_style
 from socialcare.generate.brand import BrandPolicy
 from socialcare.generate.facts import facts
 from socialcare.generate.llm_writer import Written
-from socialcare.generate.prompt import CustomerProfile, build_prompt
+from socialcare.generate.prompt import build_prompt
 from socialcare.generate.reply_style import ReplyStyle, reply_style
 from socialcare.knowledge.documents import HELPCENTRE, load_folder
 from socialcare.knowledge.embedded_index import EmbeddedIndex
-from socialcare.knowledge.port import Passage
-from socialcare.model import Channel, InboundMessage, Kind, Reply, Turn
+from socialcare.model import Channel, InboundMessage, Kind, Reply
 from socialcare.pipeline import PASSAGES, ReplyWriter, compose
 from socialcare.understand.language import detect_language
 
@@ -66,19 +65,8 @@ class RecordingWriter:
     def brand(self) -> BrandPolicy:
         return self._writer.brand
 
-    def write(
-        self,
-        question: str,
-        language: str,
-        passages: Sequence[Passage],
-        *,
-        style: ReplyStyle,
-        history: Sequence[Turn] = (),
-        profile: CustomerProfile | None = None,
-    ) -> Written:
-        self.last = self._writer.write(
-            question, language, passages, style=style, history=history, profile=profile
-        )
+    def write(self, *args: Any, **kwargs: Any) -> Written:
+        self.last = self._writer.write(*args, **kwargs)
         return self.last
 
 
@@ -121,7 +109,10 @@ def run(args: argparse.Namespace) -> int:
     public_x = reply_style("x", public=True, brand_max=writer.brand.max_reply_chars)
     items = [(path.stem, row, style) for path in args.questions for row in _rows(path, args.limit)]
     items += [("injections", row, public_x) for row in _rows(args.injections, args.limit)]
-    report = Report(str(args.llm_endpoint or ""), str(args.llm_model or ""))
+    settings = bootstrap.settings()
+    report = Report(
+        settings.llm_endpoint_url or settings.llm_sagemaker_endpoint, settings.llm_model
+    )
     started = time.monotonic()
     for n, (name, row, item_style) in enumerate(items, 1):
         report.outcomes.append(
