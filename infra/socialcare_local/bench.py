@@ -299,6 +299,7 @@ def main() -> int:
         moto_port=free_port(),
         gateway_port=free_port(),
         sandbox_port=free_port(),
+        llm=False,  # the foundation's figure: extractive answers (LLM latency is the endpoint's)
         parameters={"LogLevel": "ERROR"},
     )
     with LocalStack(config) as stack:
