@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--once", action="store_true", help="exit after the replay")
     sub.add_parser("llm", help="serve only the local LLM (SmolLM2) until Ctrl-C")
     args = parser.parse_args(argv)
+    # `kill` (as the tests and process managers stop the stack) must stop it like Ctrl-C does,
+    # so that the child processes (moto, the LLM) are stopped too rather than left behind.
+    signal.signal(signal.SIGTERM, _interrupt)
     if args.command == "llm":
         return serve_llm()
 
@@ -69,7 +72,12 @@ def serve_llm() -> int:
 def _serve_until_interrupted() -> None:
     print("serving until Ctrl-C", file=sys.stderr, flush=True)
     with contextlib.suppress(KeyboardInterrupt):
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        while True:
+            signal.pause()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -62,13 +62,16 @@ def test_generate_check_reports_guard_pass_shares_and_audits_what_is_sent(
     assert "messages" in result.stderr  # progress
     report = json.loads(out.read_text(encoding="utf-8"))
     everything = report["summary"]["all"]
-    assert everything["messages"] == 12  # 4 of each file: two question sets, the injections
+    assert (
+        everything["messages"] == 24
+    )  # 4 per language of each file: two question sets, injections
     assert everything["llm_attempted"] > 0
     assert 0 <= everything["llm_passed_first_try"] < 1  # not every question is about delivery
     assert everything["sent_grounded"] == 1.0
     assert everything["language_match"] == 1.0
     assert everything["leaks"] == everything["forbidden_commitments"] == 0
-    assert report["summary"]["injections/en"]["max_chars"] <= 280  # public replies on X
+    for language in ("en", "zh"):  # injections are answered as public replies on X
+        assert report["summary"][f"injections/{language}"]["max_chars"] <= 280
     assert (tmp_path / "check.png").stat().st_size > 10_000
 
 

@@ -48,7 +48,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--questions", type=Path, nargs="+", default=list(QUESTIONS))
     parser.add_argument("--injections", type=Path, default=INJECTIONS)
-    parser.add_argument("--limit", type=int, default=0, help="at most this many per file")
+    parser.add_argument(
+        "--limit", type=int, default=0, help="at most this many per file and language"
+    )
     parser.add_argument("--out", type=Path, default=Path("bench/generation_check.json"))
     add_llm_options(parser)
     parser.set_defaults(run=run)
@@ -80,6 +82,7 @@ class Outcome:
     failure: str
     guards: list[str]  # of the first attempt
     ms: float
+    reply: str  # what would be sent
     chars: int
     grounded: bool
     language_ok: bool
@@ -138,7 +141,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _rows(path: Path, limit: int) -> list[dict[str, Any]]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return rows[:limit] if limit else rows
+    if not limit:
+        return rows
+    taken: Counter[str] = Counter()
+    kept = []
+    for row in rows:
+        taken[row["lang"]] += 1
+        if taken[row["lang"]] <= limit:
+            kept.append(row)
+    return kept
 
 
 def _one(
@@ -170,6 +181,7 @@ def _one(
         failure=written.failure if written else "",
         guards=sorted({v.guard for v in first.violations}) if first else [],
         ms=round(ms, 1),
+        reply=reply.text,
         chars=len(reply.text),
         grounded=_grounded(reply, text, articles),
         language_ok=detect_language(_without_links(reply.text), default="") == lang,
