@@ -278,7 +278,7 @@ def plot(summary: dict[str, Any], path: Path) -> None:
         left.barh(groups, counts, left=lefts, color=colours[source], label=source)
         lefts = [a + b for a, b in zip(lefts, counts, strict=True)]
     left.set_xlabel("share of messages, by what was sent")
-    left.legend(loc="lower right", fontsize=8)
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, fontsize=8)
     left.set_title(f"What customers got ({summary.get('model') or 'LLM'})")
     failures = summary["all"]["first_try_guard_failures"]
     right.barh(list(failures), list(failures.values()), color="#e8590c")
