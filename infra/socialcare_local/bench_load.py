@@ -120,6 +120,7 @@ class RunningStack:
             "LOG_LEVEL": log_level,
             "LOCAL_RETRY_AFTER_S": "1",
             "LOCAL_WORKER_CONCURRENCY": str(worker_concurrency),
+            "LLM": "off",  # the load figures are for extractive answers, as before the LLM
         }
         self.gateway = f"http://127.0.0.1:{self.ports['LOCAL_GATEWAY_PORT']}"
         self.sandbox = f"http://127.0.0.1:{self.ports['LOCAL_SANDBOX_PORT']}"

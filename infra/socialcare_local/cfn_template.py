@@ -105,8 +105,8 @@ class Template:
         if not isinstance(value, dict):
             return value
         if "Fn::If" in value:
-            name, when_true, when_false = value["Fn::If"]
-            return self.resolve(when_true if self.condition(name) else when_false)
+            condition, if_true, if_false = value["Fn::If"]
+            return self.resolve(if_true if self.condition(condition) else if_false)
         if "Ref" in value:
             return self._ref(value["Ref"])
         if "Fn::GetAtt" in value:
@@ -117,21 +117,22 @@ class Template:
         return {k: self.resolve(v) for k, v in value.items()}
 
     def condition(self, name: str) -> bool:
-        return self._holds(self.data.get("Conditions", {})[name])
+        """A condition of the template's Conditions section, evaluated on the parameters."""
+        return self._truth(self.data.get("Conditions", {})[name])
 
-    def _holds(self, expression: dict[str, Any]) -> bool:
-        (function, args), *_ = expression.items()
-        match function:
-            case "Fn::Equals":
-                return bool(self.resolve(args[0]) == self.resolve(args[1]))
-            case "Fn::And":
-                return all(self._holds(a) for a in args)
-            case "Fn::Or":
-                return any(self._holds(a) for a in args)
-            case "Fn::Not":
-                return not self._holds(args[0])
-            case "Fn::Condition" | "Condition":
-                return self.condition(args)
+    def _truth(self, expression: Any) -> bool:
+        (function, arguments), *_ = expression.items()
+        if function in ("Condition", "Fn::Condition"):
+            return self.condition(arguments)
+        if function == "Fn::Equals":
+            left, right = (self.resolve(a) for a in arguments)
+            return str(left) == str(right)
+        if function == "Fn::Not":
+            return not self._truth(arguments[0])
+        if function == "Fn::And":
+            return all(self._truth(a) for a in arguments)
+        if function == "Fn::Or":
+            return any(self._truth(a) for a in arguments)
         raise ValueError(f"unsupported condition function {function}")
 
     def _ref(self, name: str) -> str:

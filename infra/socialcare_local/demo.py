@@ -28,6 +28,9 @@ from socialcare_local.traffic import (
     x_mention,
 )
 
+# An LLM on a laptop CPU writes a reply in a few seconds, a batched delivery takes longer.
+REPLY_WAIT_S = 60.0
+
 
 @dataclass(frozen=True)
 class Step:
@@ -203,9 +206,9 @@ def replay(gateway_url: str, sandbox_url: str, script: tuple[Step, ...] = SCRIPT
         if delivery.channel == "webchat":  # the brand's own channel: the widget long-polls
             token = delivery.headers["Authorization"].removeprefix("Bearer ")
             session = WebchatSession(token, delivery.recipient)
-            replies = webchat_replies(gateway_url, session, step.replies)
+            replies = webchat_replies(gateway_url, session, step.replies, timeout_s=REPLY_WAIT_S)
         else:
-            replies = wait_for_sent(sandbox_url, seen + step.replies)[seen:]
+            replies = wait_for_sent(sandbox_url, seen + step.replies, timeout_s=REPLY_WAIT_S)[seen:]
             seen += len(replies)
         latency = (time.perf_counter() - started) * 1000
         if len(replies) < step.replies:

@@ -13,11 +13,32 @@ from socialcare_local.cfn_template import Template
 from socialcare_local.gateway import Gateway, Route
 from socialcare_local.http_server import LoopbackServer
 from socialcare_local.lambdas import LocalFunction
+from socialcare_local.llm_server import LlmServer, smollm2
 from socialcare_local.moto_server import MotoServer, ensure_free, http_status, wait_until
 from socialcare_local.poller import SqsPoller
 from socialcare_local.provision import function_environment, provision
 from socialcare_local.sample_data import seed
 from socialcare_local.sandbox import PlatformSandbox, api_base_environment
+
+# Environment variables of the local stack that set a template parameter.
+PARAMETERS_FROM_ENV = {
+    "LOG_LEVEL": "LogLevel",
+    "LLM_ENDPOINT_URL": "LlmEndpointUrl",
+    "LLM_MODEL": "LlmModel",
+    "LLM_TIMEOUT_S": "LlmTimeoutSeconds",
+    "LLM_BUDGET_S": "LlmBudgetSeconds",
+    "LLM_MAX_TOKENS": "LlmMaxTokens",
+    "LLM_TEMPERATURE": "LlmTemperature",
+    "LLM_MAX_INPUT_TOKENS": "LlmMaxInputTokens",
+}
+# SmolLM2 on a laptop CPU: a shorter prompt (the best passage) and reply, and more time to
+# write it, than a GPU endpoint gets.
+LOCAL_LLM_PARAMETERS = {
+    "LlmMaxTokens": "120",
+    "LlmMaxInputTokens": "1000",
+    "LlmTimeoutSeconds": "20",
+    "LlmBudgetSeconds": "25",
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +46,8 @@ class StackConfig:
     moto_port: int = 5000
     gateway_port: int = 3000
     sandbox_port: int = 3001
+    llm_port: int = 3002
+    llm: bool = True  # serve SmolLM2 locally when no LlmEndpointUrl is given; False: extractive
     retry_after_s: int | None = None  # see SqsPoller
     # Concurrent worker invocations, as Lambda scales a FIFO queue's consumer out across message
     # groups (one group's messages are never in flight twice, so each conversation keeps order).
@@ -40,9 +63,11 @@ class StackConfig:
             moto_port=int(env.get("LOCAL_MOTO_PORT", 5000)),
             gateway_port=int(env.get("LOCAL_GATEWAY_PORT", 3000)),
             sandbox_port=int(env.get("LOCAL_SANDBOX_PORT", 3001)),
+            llm_port=int(env.get("LOCAL_LLM_PORT", 3002)),
+            llm=env.get("LLM", "on").lower() not in ("off", "0", "false", "no"),
             retry_after_s=int(retry) if retry else None,
             worker_concurrency=int(env.get("LOCAL_WORKER_CONCURRENCY", 1)),
-            parameters={"LogLevel": env["LOG_LEVEL"]} if "LOG_LEVEL" in env else {},
+            parameters={p: env[v] for v, p in PARAMETERS_FROM_ENV.items() if env.get(v)},
         )
         return replace(config, **overrides)
 
@@ -55,6 +80,7 @@ class LocalStack:
         self.moto = MotoServer(self.config.moto_port)
         self.sandbox = PlatformSandbox()
         self.functions: dict[str, LocalFunction] = {}
+        self.llm: LlmServer | None = None
         self._servers: list[LoopbackServer] = []
         self._pollers: list[SqsPoller] = []
 
@@ -71,11 +97,27 @@ class LocalStack:
             self.moto.alive()
             and len(self._servers) == 2
             and all(poller.running for poller in self._pollers)
+            and (self.llm is None or self.llm.alive())
         )
+
+    @property
+    def llm_endpoint(self) -> str:
+        """The LLM endpoint the worker uses; empty when it answers extractively."""
+        return self.template.parameters.get("LlmEndpointUrl", "")
 
     def start(self) -> LocalStack:
         for port in (self.config.gateway_port, self.config.sandbox_port):
             ensure_free(port)
+        if self.config.llm and not self.llm_endpoint:
+            self.llm = LlmServer(self.config.llm_port, smollm2()).start()
+            self.template.parameters.update(
+                {
+                    **LOCAL_LLM_PARAMETERS,
+                    **self.config.parameters,
+                    "LlmEndpointUrl": self.llm.base_url,
+                    "LlmModel": self.llm.model,
+                }
+            )
         self.moto.start()
         os.environ.update(self.moto.env)
         session = boto3.session.Session()
@@ -123,7 +165,9 @@ class LocalStack:
         for server in self._servers:
             server.stop()
         self.moto.stop()
-        self._pollers, self._servers = [], []
+        if self.llm:
+            self.llm.stop()
+        self._pollers, self._servers, self.llm = [], [], None
 
     def __enter__(self) -> LocalStack:
         return self.start()

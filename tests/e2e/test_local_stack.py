@@ -22,25 +22,13 @@ from socialcare_local.traffic import (
     whatsapp_headers,
     whatsapp_text,
 )
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import RunningStack, replies_to
 
 _customers = itertools.count(1000)
 
 
 def _new_chat() -> int:
     return next(_customers)
-
-
-def _replies_to(
-    stack: RunningStack, recipient: str, at_least: int, wait_s: float = 10.0
-) -> list[str]:
-    deadline = time.monotonic() + wait_s
-    while True:
-        with urllib.request.urlopen(f"{stack.sandbox}/_sent", timeout=5) as response:
-            texts = [s["text"] for s in json.loads(response.read()) if s["recipient"] == recipient]
-        if len(texts) >= at_least or time.monotonic() > deadline:
-            return texts
-        time.sleep(0.05)
 
 
 def test_health_answers_once_every_part_is_up(stack: RunningStack) -> None:
@@ -55,7 +43,7 @@ def test_telegram_question_is_answered_from_the_help_centre(stack: RunningStack)
     status, _ = deliver(stack.gateway, delivery)
 
     assert status == 200
-    (reply,) = _replies_to(stack, delivery.recipient, 1)
+    (reply,) = replies_to(stack, delivery.recipient, 1)
     assert "3-5 business days" in reply
     assert "https://help.lumen.example/en/delivery-time" in reply
 
@@ -67,7 +55,7 @@ def test_whatsapp_chinese_question_is_answered_in_chinese(stack: RunningStack) -
     status, _ = deliver(stack.gateway, delivery)
 
     assert status == 200
-    (reply,) = _replies_to(stack, wa_id, 1)
+    (reply,) = replies_to(stack, wa_id, 1)
     assert "30 天" in reply
     assert re.search(r"[\u4e00-\u9fff]{10}", reply)
 
@@ -85,7 +73,7 @@ def test_forged_signature_is_refused_and_never_answered(stack: RunningStack) -> 
 
     assert status == 401
     time.sleep(1.0)
-    assert _replies_to(stack, wa_id, 0, wait_s=0) == []
+    assert replies_to(stack, wa_id, 0, wait_s=0) == []
 
 
 def test_redelivered_webhook_gets_exactly_one_reply(stack: RunningStack) -> None:
@@ -94,9 +82,9 @@ def test_redelivered_webhook_gets_exactly_one_reply(stack: RunningStack) -> None
     statuses = [deliver(stack.gateway, delivery)[0] for _ in range(3)]
 
     assert statuses == [200, 200, 200]
-    assert len(_replies_to(stack, delivery.recipient, 1)) == 1
+    assert len(replies_to(stack, delivery.recipient, 1)) == 1
     time.sleep(1.0)
-    assert len(_replies_to(stack, delivery.recipient, 0, wait_s=0)) == 1
+    assert len(replies_to(stack, delivery.recipient, 0, wait_s=0)) == 1
 
 
 def test_batched_delivery_gets_one_reply_per_message_in_order(stack: RunningStack) -> None:
@@ -106,7 +94,7 @@ def test_batched_delivery_gets_one_reply_per_message_in_order(stack: RunningStac
 
     deliver(stack.gateway, delivery)
 
-    replies = _replies_to(stack, wa_id, 3)
+    replies = replies_to(stack, wa_id, 3)
     assert len(replies) == 3
     assert replies[0].startswith("Hi!")
     assert "3-5 business days" in replies[1]
@@ -116,7 +104,7 @@ def test_sticker_gets_a_polite_fallback(stack: RunningStack) -> None:
     delivery = telegram_update(_new_chat(), {"sticker": {"file_id": "CAACAgIAAx", "emoji": "👍"}})
 
     assert deliver(stack.gateway, delivery)[0] == 200
-    (reply,) = _replies_to(stack, delivery.recipient, 1)
+    (reply,) = replies_to(stack, delivery.recipient, 1)
     assert "text" in reply.lower()
 
 
@@ -153,7 +141,7 @@ def test_send_failing_past_every_retry_lands_in_the_dead_letter_queue(
         _faults(stack, "DELETE", None)
 
     assert dead["recipient"] == wa_id
-    assert _replies_to(stack, wa_id, 0, wait_s=0) == []
+    assert replies_to(stack, wa_id, 0, wait_s=0) == []
 
 
 def _faults(stack: RunningStack, method: str, fault: dict[str, Any] | None) -> None:

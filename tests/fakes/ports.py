@@ -3,17 +3,20 @@
 FakeConversationStore follows the ConversationStore protocol of socialcare.pipeline;
 FakeOutbound follows the Outbound protocol of socialcare.channels.outbound; FakeCustomers and
 FakeOrders the CustomerProfiles and OrderSystem ports of socialcare.dialogue.
+ScriptedChatModel and RecordingMetrics follow the ChatModel and Metrics protocols of
+socialcare.generate.llm_port.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from socialcare.channels.outbound import Audience, Outgoing
 from socialcare.channels.outbound_http import DeliveryFailed
 from socialcare.dialogue.orders import Order
 from socialcare.dialogue.profiles import CustomerProfile
+from socialcare.generate.llm_port import ChatMessage, Completion, LlmError
 from socialcare.model import Channel, Conversation, InboundMessage, Turn
 
 
@@ -115,3 +118,50 @@ class FakeOrders:
 
     def find(self, number: str) -> Order | None:
         return self.orders.get(number)
+
+
+@dataclass
+class ScriptedChatModel:
+    """The LLM port, answering from a script: each call takes the next entry, a reply text (or a
+    (text, finish_reason) pair) or an LlmError to raise; `clock` advances by `latency_s` a call."""
+
+    script: list[str | tuple[str, str] | LlmError]
+    latency_s: float = 0.0
+    clock: list[float] = field(default_factory=lambda: [0.0])
+    calls: list[list[ChatMessage]] = field(default_factory=list)
+    timeouts: list[float] = field(default_factory=list)
+
+    def now(self) -> float:
+        return self.clock[0]
+
+    def complete(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        timeout_s: float,
+    ) -> Completion:
+        self.calls.append(list(messages))
+        self.timeouts.append(timeout_s)
+        self.clock[0] += min(self.latency_s, timeout_s)
+        entry = self.script.pop(0)
+        if isinstance(entry, LlmError):
+            raise entry
+        if self.latency_s > timeout_s:
+            raise LlmError("timeout")
+        text, finish = entry if isinstance(entry, tuple) else (entry, "stop")
+        return Completion(text, finish, prompt_tokens=100, completion_tokens=20)
+
+
+@dataclass
+class RecordingMetrics:
+    """The metrics port, keeping every value by name."""
+
+    values: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, name: str, value: float, unit: str) -> None:
+        self.values.setdefault(name, []).append(value)
+
+    def count(self, name: str) -> float:
+        return sum(self.values.get(name, []))

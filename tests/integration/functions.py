@@ -17,6 +17,28 @@ def function(template: Template, logical_id: str) -> LocalFunction:
     return LocalFunction(spec)
 
 
+def sqs_event(
+    *messages: InboundMessage, queue: str = "socialcare-local-inbound.fifo"
+) -> dict[str, Any]:
+    """An SQS batch of queued messages, as Lambda's event source mapping delivers it."""
+    return {
+        "Records": [
+            {
+                "messageId": f"sqs-{i}",
+                "receiptHandle": f"rh-{i}",
+                "body": m.to_json(),
+                "attributes": {"MessageGroupId": m.conversation_id, "ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:{queue}",
+                "awsRegion": "us-east-1",
+            }
+            for i, m in enumerate(messages)
+        ]
+    }
+
+
 def call_webhook(
     fn: LocalFunction,
     method: str,

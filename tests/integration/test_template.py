@@ -24,8 +24,10 @@ def _run(*command: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_cfn_lint_passes() -> None:
-    result = _run(str(ROOT / ".venv/bin/cfn-lint"), "template.yaml")
+@pytest.mark.parametrize("template", ["template.yaml", "inference/sagemaker-tgi.yaml"])
+def test_cfn_lint_passes(template: str) -> None:
+    """GIVEN the application and its nested inference stack (SageMaker + TGI) THEN both lint."""
+    result = _run(str(ROOT / ".venv/bin/cfn-lint"), template)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -56,6 +58,9 @@ def test_sam_build_packages_every_function_without_torch(tmp_path: Path) -> None
     knowledge = tmp_path / "SharedLayer/python/socialcare/knowledge"
     assert (knowledge / "index/helpcentre/alias.json").is_file()
     assert (knowledge / "topics.json").is_file()
+    # the LLM client and the brand policy ship with the worker
+    assert (tmp_path / "SharedLayer/python/huggingface_hub/inference").is_dir()
+    assert (tmp_path / "SharedLayer/python/socialcare/generate/brands/lumen-co.toml").is_file()
 
 
 def _size(folder: Path) -> int:

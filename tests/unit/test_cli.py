@@ -204,3 +204,19 @@ def test_kb_ingest_of_a_missing_path_fails_with_a_message(tmp_path: Path) -> Non
 
     assert out.returncode == 2
     assert "does not exist" in out.stderr
+
+
+def test_answer_as_a_public_reply_on_x_fits_280_characters() -> None:
+    """GIVEN no LLM WHEN asked for a public reply on X THEN the extractive answer is cut at a
+    sentence to fit 280 characters, its link kept."""
+    out = subprocess.run(
+        [str(SOCIALCARE), "answer", "--channel", "x", "--public", "how do I get a refund?"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    ).stdout
+    reply = json.loads(out)
+    assert reply["source"] == "knowledge"
+    assert len(reply["text"]) <= 280
+    assert reply["text"].endswith(reply["citations"][0]["url"])

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from socialcare.channels.outbound_http import DeliveryFailed
 from socialcare.dialogue.messages import say
+from socialcare.generate.brand import load_brand_policy
+from socialcare.generate.llm_writer import LlmWriter
+from socialcare.generate.reply_style import reply_style
 from socialcare.knowledge.embedded_index import EmbeddedIndex
 from socialcare.knowledge.embeddings import E5Engine, packaged_engine
 from socialcare.knowledge.topics import packaged
 from socialcare.model import Channel, InboundMessage, Kind, Turn
-from socialcare.pipeline import TurnHandler
-from tests.fakes.ports import FakeConversationStore, FakeOutbound
+from socialcare.pipeline import TurnHandler, compose
+from tests.fakes.ports import (
+    FakeConversationStore,
+    FakeOutbound,
+    RecordingMetrics,
+    ScriptedChatModel,
+)
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 NOW = 1_700_000_000.0
+QUERIES = Path(__file__).parents[1] / "data" / "helpcentre_queries.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -261,3 +273,93 @@ def test_fraud_report_is_marked_urgent(handler: TurnHandler, store: FakeConversa
     customer = store.history("telegram:99")[0]
     assert customer.urgent is True
     assert customer.language == "zh"
+
+
+GOOD_LLM_REPLY = json.dumps(
+    {"text": "Standard delivery takes 3-5 business days.", "citations": ["delivery-time"]}
+)
+
+
+def _llm_handler(
+    store: FakeConversationStore, index: EmbeddedIndex, outbound: FakeOutbound, script: list[Any]
+) -> tuple[TurnHandler, ScriptedChatModel]:
+    model = ScriptedChatModel(script)
+    writer = LlmWriter(model, load_brand_policy(), RecordingMetrics(), clock=model.now)
+    handler = TurnHandler(store, index, lambda _c: outbound, clock=lambda: NOW, writer=writer)
+    return handler, model
+
+
+def test_with_an_llm_the_customer_gets_its_grounded_reply(
+    store: FakeConversationStore, index: EmbeddedIndex, outbound: FakeOutbound
+) -> None:
+    """GIVEN an LLM is configured WHEN a customer asks about delivery THEN the written reply
+    goes out, with its link, and is stored as the agent's turn from the LLM."""
+    handler, _ = _llm_handler(store, index, outbound, [GOOD_LLM_REPLY])
+    result = handler.handle(_message("how long does delivery take?"))
+
+    assert result.reply is not None
+    assert result.reply.source == "llm"
+    assert [s.text for s in outbound.sent] == [
+        "Standard delivery takes 3-5 business days.\n"
+        "More: https://help.lumen.example/en/delivery-time"
+    ]
+    assert [t.source for t in store.history("telegram:99")] == ["", "llm"]
+
+
+def test_when_the_llm_reply_fails_the_guards_the_extractive_answer_goes_out(
+    store: FakeConversationStore, index: EmbeddedIndex, outbound: FakeOutbound
+) -> None:
+    handler, model = _llm_handler(
+        store, index, outbound, ["Delivery takes 9 days.", "Delivery takes 9 days."]
+    )
+    result = handler.handle(_message("how long does delivery take?"))
+
+    assert result.reply is not None
+    assert result.reply.source == "knowledge"
+    assert "3-5 business days" in outbound.sent[0].text
+    assert len(model.calls) == 2  # the reply and its one repair
+
+
+def test_the_llm_sees_the_conversation_so_far(
+    store: FakeConversationStore, index: EmbeddedIndex, outbound: FakeOutbound
+) -> None:
+    # The second question retrieves delivery-options, which the scripted reply does not cite:
+    # the guards ask for one repair.
+    script = [GOOD_LLM_REPLY] * 3
+    handler, model = _llm_handler(store, index, outbound, script)
+    handler.handle(_message("how long does delivery take?", message_id="99:1"))
+    handler.handle(_message("and express delivery?", message_id="99:2"))
+
+    second_prompt = model.calls[1][-1].content
+    conversation = second_prompt.split("<conversation>")[1].split("</conversation>")[0]
+    assert "customer: how long does delivery take?" in conversation
+    assert "agent: Standard delivery takes 3-5 business days." in conversation
+    assert "and express delivery?" not in conversation  # the new message is fenced on its own
+
+
+def test_without_a_matching_passage_the_llm_is_not_asked(
+    store: FakeConversationStore, index: EmbeddedIndex, outbound: FakeOutbound
+) -> None:
+    """GIVEN nothing in the help centre matches WHEN handled THEN no reply is written from
+    nothing: a person follows up."""
+    handler, model = _llm_handler(store, index, outbound, [GOOD_LLM_REPLY])
+    result = handler.handle(_message("qwzx vbnm"))
+
+    assert result.reply is not None
+    assert result.reply.source == "fallback"
+    assert model.calls == []
+
+
+def test_public_replies_on_x_fit_280_characters_for_every_held_out_question(
+    index: EmbeddedIndex,
+) -> None:
+    """GIVEN each customer question of tests/data/helpcentre_queries.jsonl WHEN answered as a
+    public reply on X THEN every reply, link included, is at most 280 characters."""
+    x_public = reply_style("x", public=True)
+    lengths = []
+    for line in QUERIES.read_text(encoding="utf-8").splitlines():
+        query = json.loads(line)
+        reply = compose(_message(query["query"]), query["lang"], index, style=x_public)
+        lengths.append(len(reply.text))
+    assert len(lengths) > 100
+    assert max(lengths) <= 280

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     # Types only: the webhook functions never load the worker's pipeline or channel senders.
     from socialcare.channels.outbound import Outbound
     from socialcare.channels.webchat import WebchatSessions
+    from socialcare.generate.llm_port import ChatModel
+    from socialcare.generate.llm_writer import LlmWriter
+    from socialcare.generate.powertools_metrics import PowertoolsMetrics
     from socialcare.knowledge.embeddings import Embedder
     from socialcare.knowledge.ingestion import Publisher
     from socialcare.knowledge.port import Retriever
@@ -195,6 +198,7 @@ def turn_handler() -> TurnHandler:
             expected_wait_minutes=settings().expected_wait_minutes,
         ),
         lease_s=settings().answer_lease_s,
+        writer=reply_writer(),
     )
 
 
@@ -282,6 +286,54 @@ def _opensearch() -> Any:
     )
 
 
+@cache
+def reply_writer() -> LlmWriter | None:
+    """The LLM reply writer, or None when no endpoint is configured (extractive answers)."""
+    config = settings()
+    if not (config.llm_endpoint_url or config.llm_sagemaker_endpoint):
+        return None
+    from socialcare.generate.brand import load_brand_policy
+    from socialcare.generate.llm_writer import LlmWriter, WriterSettings
+
+    return LlmWriter(
+        _chat_model(),
+        load_brand_policy(config.brand_policy_file),
+        metrics(),
+        settings=WriterSettings(
+            max_tokens=config.llm_max_tokens,
+            temperature=config.llm_temperature,
+            timeout_s=config.llm_timeout_s,
+            budget_s=config.llm_budget_s,
+            max_input_tokens=config.llm_max_input_tokens,
+        ),
+    )
+
+
+def _chat_model() -> ChatModel:
+    config = settings()
+    if config.llm_sagemaker_endpoint:
+        from socialcare.generate.sagemaker_chat import SageMakerChat
+
+        return SageMakerChat(config.llm_sagemaker_endpoint)
+    from socialcare.generate.openai_compatible import OpenAICompatibleChat
+
+    return OpenAICompatibleChat(config.llm_endpoint_url, config.llm_model, _llm_api_key)
+
+
+def _llm_api_key() -> str:
+    config = settings()
+    if config.llm_api_key or not config.llm_secret_name:
+        return config.llm_api_key
+    return str(secret(config.llm_secret_name).get("api_key", ""))
+
+
+@cache
+def metrics() -> PowertoolsMetrics:
+    from socialcare.generate.powertools_metrics import PowertoolsMetrics
+
+    return PowertoolsMetrics()
+
+
 def reset() -> None:
     """Forget every built adapter and cached secret (tests, or a changed environment)."""
     from aws_lambda_powertools.utilities import parameters
@@ -300,6 +352,8 @@ def reset() -> None:
         snapshot_store,
         retriever,
         _opensearch,
+        reply_writer,
+        metrics,
     ):
         built.cache_clear()
     parameters.clear_caches()  # type: ignore[no-untyped-call]

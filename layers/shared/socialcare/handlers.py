@@ -143,7 +143,10 @@ def worker_handler() -> LambdaHandler:
 
     @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return dict(process_partial_response(event, answer, processor, context))
+        try:
+            return dict(process_partial_response(event, answer, processor, context))
+        finally:
+            bootstrap.metrics().flush()  # the LLM's latency, tokens and guard outcomes
 
     return handler
 

@@ -164,10 +164,12 @@ class Reply:
 
     text: str
     language: str
-    source: str  # "knowledge", "greeting", "fallback", "unsupported" ...
+    source: str  # "llm", "knowledge", "handoff", "greeting", "fallback", "unsupported" ...
     citations: tuple[Citation, ...] = ()
     options: tuple[str, ...] = ()  # choices offered as buttons or quick replies
     public: str = ""  # for a public post: the short answer everybody sees, no personal data
+    quick_replies: tuple[str, ...] = ()  # short follow-ups the LLM suggests (shown as options)
+    wants_human: bool = False  # a person should take the conversation over
 
 
 @dataclass(frozen=True, slots=True)

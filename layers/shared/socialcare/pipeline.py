@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -27,9 +27,13 @@ from socialcare.dialogue.profiles import (
     customer_id,
 )
 from socialcare.dialogue.replies import ask_order_number, handoff_reply, order_reply, personalised
-from socialcare.generate.extractive import extractive_reply
+from socialcare.generate.brand import BrandPolicy
+from socialcare.generate.extractive import answerable, extractive_answer, extractive_reply
+from socialcare.generate.llm_writer import Written
+from socialcare.generate.prompt import CustomerProfile as PromptProfile
+from socialcare.generate.reply_style import DEFAULT_MAX_CHARS, ReplyStyle, reply_style
 from socialcare.insights.metrics import Metrics, NoMetrics, TurnOutcome
-from socialcare.knowledge.port import Retriever
+from socialcare.knowledge.port import Passage, Retriever
 from socialcare.model import (
     AnswerInProgress,
     Channel,
@@ -53,6 +57,25 @@ DEFAULT_LEASE_S = 30.0
 
 # Languages the help centre and the canned messages are written in; others are answered in English.
 ANSWER_LANGUAGES = frozenset({"en", "zh"})
+PASSAGES = 3  # the help-centre passages an LLM reply is written from
+
+
+class ReplyWriter(Protocol):
+    """Writes a grounded reply from passages (generate.llm_writer.LlmWriter), or says why not."""
+
+    @property
+    def brand(self) -> BrandPolicy: ...
+
+    def write(
+        self,
+        question: str,
+        language: str,
+        passages: Sequence[Passage],
+        *,
+        style: ReplyStyle,
+        history: Sequence[Turn] = (),
+        profile: PromptProfile | None = None,
+    ) -> Written: ...
 
 
 class ConversationStore(Protocol):
@@ -92,6 +115,7 @@ class TurnHandler:
         metrics: Metrics | None = None,
         dialogue: DialogueSettings | None = None,
         lease_s: float = DEFAULT_LEASE_S,
+        writer: ReplyWriter | None = None,
     ) -> None:
         self._store = store
         self._retriever = retriever
@@ -102,6 +126,7 @@ class TurnHandler:
         self._metrics = metrics or NoMetrics()
         self._dialogue = dialogue or DialogueSettings()
         self._lease_s = lease_s
+        self._writer = writer  # None: extractive answers only
 
     def handle(self, message: InboundMessage) -> TurnResult:
         ref = pseudonym(message.message_id)  # WhatsApp's message ids embed phone numbers
@@ -186,11 +211,36 @@ class TurnHandler:
                 knowledge = compose(message, language, self._retriever)
             reply = order_reply(order, decision.order_number, decision.intent, language, knowledge)
             return reply, decision
-        reply = personalised(compose(message, language, self._retriever), profile)
+        written = self._compose(message, language, conversation, profile)
+        if written.wants_human:  # the LLM judged that a person should take over
+            handoff = replace(decision, action=Action.HANDOFF, reason="llm_wants_human")
+            return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff
+        reply = personalised(written, profile)
         if reply.source == "fallback" and fails_again(conversation.turns, customer):
             handoff = replace(decision, action=Action.HANDOFF, reason="repeated_failure")
             return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff
         return reply, decision
+
+    def _compose(
+        self,
+        message: InboundMessage,
+        language: str,
+        conversation: Conversation,
+        profile: CustomerProfile,
+    ) -> Reply:
+        """compose() with the LLM writer when one is configured (None: extractive answers)."""
+        if self._writer is None:
+            return compose(message, language, self._retriever)
+        history = tuple(t for t in conversation.turns if t.message_id != message.message_id)
+        name = profile.display_name if profile.consent else ""
+        return compose(
+            message,
+            language,
+            self._retriever,
+            writer=self._writer,
+            history=history,
+            profile=PromptProfile(name) if name else None,
+        )
 
     def _remember(
         self, message: InboundMessage, customer: Turn, language: str, decision: Decision
@@ -323,17 +373,45 @@ def _after(conversation: Conversation, decision: Decision, at: float) -> Convers
     return replace(conversation, pending_intent="")
 
 
-def compose(message: InboundMessage, language: str, retriever: Retriever) -> Reply:
-    """What the agent answers, in the customer's language when the help centre has it."""
+def compose(
+    message: InboundMessage,
+    language: str,
+    retriever: Retriever,
+    *,
+    writer: ReplyWriter | None = None,
+    history: Sequence[Turn] = (),
+    style: ReplyStyle | None = None,
+    profile: PromptProfile | None = None,
+) -> Reply:
+    """What the agent answers, in the customer's language when the help centre has it: a reply
+    written by the LLM when one is configured and its reply passes the guards, else the
+    extractive answer, else a person follows up."""
     language = language if language in ANSWER_LANGUAGES else "en"
-    reply = _private_reply(message, language, retriever)
+    reply = _private_reply(
+        message,
+        language,
+        retriever,
+        writer=writer,
+        history=history,
+        style=style,
+        profile=profile,
+    )
     if message.visibility is Visibility.PUBLIC:
         # Everybody reads a public answer: it invites to a private message and names nothing.
         return replace(reply, public=say("go_private", language))
     return reply
 
 
-def _private_reply(message: InboundMessage, language: str, retriever: Retriever) -> Reply:
+def _private_reply(
+    message: InboundMessage,
+    language: str,
+    retriever: Retriever,
+    *,
+    writer: ReplyWriter | None,
+    history: Sequence[Turn],
+    style: ReplyStyle | None,
+    profile: PromptProfile | None,
+) -> Reply:
     if message.kind is Kind.UNSUPPORTED:
         return Reply(say("unsupported", language), language, "unsupported")
     if message.kind is Kind.HELP:
@@ -342,5 +420,18 @@ def _private_reply(message: InboundMessage, language: str, retriever: Retriever)
         return Reply(say("mention", language), language, "mention")
     if message.kind is Kind.FOLLOW or is_greeting(message.text):
         return Reply(say("greeting", language), language, "greeting", options=TOPICS[language])
-    answer = extractive_reply(message.text, language, retriever)
+    if writer is None and style is None:  # no LLM configured: the extractive answer, uncut
+        answer = extractive_reply(message.text, language, retriever)
+        return answer or Reply(say("no_answer", language), language, "fallback")
+    if style is None:  # a private conversation on the message's channel
+        brand_max = writer.brand.max_reply_chars if writer else DEFAULT_MAX_CHARS
+        style = reply_style(message.channel.value, brand_max=brand_max)
+    passages = retriever.search(message.text, k=PASSAGES, lang=language)
+    if writer and answerable(passages):
+        written = writer.write(
+            message.text, language, passages, style=style, history=history, profile=profile
+        )
+        if written.reply:
+            return written.reply
+    answer = extractive_answer(passages, language, style.max_chars)
     return answer or Reply(say("no_answer", language), language, "fallback")

@@ -49,6 +49,16 @@ class Settings:
     opensearch_endpoint: str  # https://... of the domain or the Serverless collection
     opensearch_service: str  # "aoss" (Serverless) or "es" (managed domain), for SigV4
     aws_region: str
+    llm_sagemaker_endpoint: str  # a SageMaker endpoint running TGI (takes precedence)
+    llm_model: str  # the model name the endpoint expects, if it serves several
+    llm_api_key: str  # outside AWS only; in AWS the key comes from the secret below
+    llm_secret_name: str  # Secrets Manager secret {"api_key": ...} for the endpoint
+    llm_timeout_s: float  # one completion
+    llm_budget_s: float  # one reply, repair included: the customer waits no longer for the LLM
+    llm_max_tokens: int
+    llm_temperature: float
+    llm_max_input_tokens: int  # the prompt's budget: passages and history are trimmed to it
+    brand_policy_file: str  # empty: the packaged Lumen & Co. policy
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -76,6 +86,16 @@ class Settings:
             opensearch_endpoint=env.get("OPENSEARCH_ENDPOINT", ""),
             opensearch_service=env.get("OPENSEARCH_SERVICE", "aoss"),
             aws_region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),
+            llm_sagemaker_endpoint=env.get("LLM_SAGEMAKER_ENDPOINT", ""),
+            llm_model=env.get("LLM_MODEL", ""),
+            llm_api_key=env.get("LLM_API_KEY", ""),
+            llm_secret_name=env.get("LLM_SECRET_NAME", ""),
+            llm_timeout_s=float(env.get("LLM_TIMEOUT_S", "5")),
+            llm_budget_s=float(env.get("LLM_BUDGET_S", "6")),
+            llm_max_tokens=int(env.get("LLM_MAX_TOKENS", "300")),
+            llm_temperature=float(env.get("LLM_TEMPERATURE", "0.2")),
+            llm_max_input_tokens=int(env.get("LLM_MAX_INPUT_TOKENS", "2048")),
+            brand_policy_file=env.get("BRAND_POLICY_FILE", ""),
         )
 
     def require(self, name: str) -> str:

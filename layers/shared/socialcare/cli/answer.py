@@ -1,14 +1,22 @@
-"""`socialcare answer TEXT`: what the agent would reply, without any channel or AWS."""
+"""`socialcare answer TEXT`: what the agent would reply, without any channel or AWS.
+
+With an LLM endpoint (`--llm-endpoint`, or LLM_ENDPOINT_URL as the worker reads it) the reply
+is written by the model and guarded, exactly as in the worker; without, it is extractive.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 from dataclasses import asdict
 from typing import Any
 
+from socialcare.generate.brand import load_brand_policy
+from socialcare.generate.prompt import CustomerProfile
+from socialcare.generate.reply_style import ReplyStyle, reply_style
 from socialcare.model import Channel, InboundMessage, Kind
-from socialcare.pipeline import compose
+from socialcare.pipeline import ReplyWriter, compose
 from socialcare.understand.language import detect_language
 from socialcare.understand.pii import redact
 
@@ -16,7 +24,38 @@ from socialcare.understand.pii import redact
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("answer", help="print the reply the agent would send")
     parser.add_argument("text", help="what the customer wrote")
+    parser.add_argument("--name", default="", help="the customer's name, for the LLM")
+    add_llm_options(parser)
     parser.set_defaults(run=run)
+
+
+def add_llm_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--llm-endpoint",
+        default=None,
+        help="OpenAI-compatible base URL ending in /v1 (default: LLM_ENDPOINT_URL)",
+    )
+    parser.add_argument("--llm-model", default=None, help="model name (default: LLM_MODEL)")
+    parser.add_argument(
+        "--channel", default=None, help="channel whose limits apply (telegram, x, ...)"
+    )
+    parser.add_argument(
+        "--public", action="store_true", help="a public reply (280 characters on X)"
+    )
+
+
+def writer_and_style(args: argparse.Namespace) -> tuple[ReplyWriter | None, ReplyStyle]:
+    """The LLM writer the settings describe (None without an endpoint), and the reply style."""
+    from socialcare import bootstrap
+
+    for variable, value in (("LLM_ENDPOINT_URL", args.llm_endpoint), ("LLM_MODEL", args.llm_model)):
+        if value is not None:
+            os.environ[variable] = value
+    bootstrap.reset()
+    writer = bootstrap.reply_writer()
+    brand = writer.brand if writer else load_brand_policy(bootstrap.settings().brand_policy_file)
+    channel = args.channel or "telegram"
+    return writer, reply_style(channel, public=args.public, brand_max=brand.max_reply_chars)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,6 +63,18 @@ def run(args: argparse.Namespace) -> int:
     message = InboundMessage(Channel.TELEGRAM, "cli", "cli", "cli", "cli", Kind.TEXT, text)
     from socialcare import bootstrap
 
-    reply = compose(message, detect_language(text), bootstrap.retriever())
+    writer, style = writer_and_style(args)
+    if writer is None and args.channel is None and not args.public:
+        # extractive: the worker's answer without an LLM
+        reply = compose(message, detect_language(text), bootstrap.retriever())
+    else:
+        reply = compose(
+            message,
+            detect_language(text),
+            bootstrap.retriever(),
+            writer=writer,
+            style=style,
+            profile=CustomerProfile(args.name) if args.name else None,
+        )
     print(json.dumps(asdict(reply), ensure_ascii=False, indent=2))
     return 0

@@ -60,6 +60,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "minutes, and they will reply right here in this chat.",
         "zh": "正在为您转接人工客服,预计等待约 {minutes} 分钟,客服会直接在这里回复您。",
     },
+    "llm_handoff": {  # the LLM asked for a person (the dialogue then hands the conversation over)
+        "en": "I'll pass this to a member of our team, who will follow up here as soon as they "
+        "can.",
+        "zh": "我会把您的问题转给我们的客服同事,他们会尽快在这里跟进。",
+    },
     "handback": {
         "en": "Our team has finished here. I'm the assistant again: ask me anything else.",
         "zh": "人工客服已处理完毕,接下来由智能客服继续为您服务,还有其他问题随时问我。",
