@@ -1,6 +1,7 @@
 """The guards every written reply passes before it is sent: grounded in the passages it cites,
 in the customer's language, within the channel's limits, free of personal data, free of the
-commitments the brand forbids, and free of its own instructions."""
+commitments the brand forbids, free of its own instructions, and not a copy of the customer's
+message (the customer's text is data: a reply that repeats it can carry an injection out)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from socialcare.understand.pii import redact
 MIN_SUPPORT = 0.5  # share of a reply's content terms that its passages or the question contain
 MAX_QUICK_REPLIES = 3
 MAX_QUICK_REPLY_CHARS = 25
-LEAK_WORDS = 8  # this many words in a row from the instructions is a leak; or this many CJK x 1.5
+LEAK_WORDS = 8  # this many words in a row from the instructions (or the customer's message) is
+# a copy; or this many CJK characters x 1.5
 _LEAK_MARKERS = re.compile(
     r"system (prompt|message)|my (instructions|rules|prompt)|these instructions|wants_human|"
     r"quick_replies|<\s*/?\s*(" + "|".join(TAGS) + r")|系统提示|提示词|系统消息|我的指令|这些指令",
@@ -32,6 +34,7 @@ _URL = re.compile(r"https?://\S+")
 _WORD = re.compile(r"[a-z0-9']+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
+_MARKUP = re.compile(r"</?\s*[a-z][a-z_]*\s*>", re.IGNORECASE)  # <customer_response>, </reply>
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +59,14 @@ def check_reply(draft: DraftReply, context: GuardContext) -> tuple[Violation, ..
     said = "\n".join((draft.text, *draft.quick_replies))
     return tuple(
         (
-            *_format(draft),
+            *_format(draft, said),
             *_grounded(draft, context),
             *_language(said, context),
             *_length(draft, context.style),
             *_personal_data(said, context.passages),
             *_commitments(said, context.brand),
             *_leaks(said, context),
+            *_echo(said, context.question),
         )
     )
 
@@ -78,9 +82,11 @@ def cited_passages(draft: DraftReply, context: GuardContext) -> tuple[Passage, .
     return (context.passages[best[1]],) if best[0] else ()
 
 
-def _format(draft: DraftReply) -> Iterable[Violation]:
+def _format(draft: DraftReply, said: str) -> Iterable[Violation]:
     if draft.truncated:
         yield Violation("format", "it was cut off at the token limit")
+    if tag := _MARKUP.search(said):
+        yield Violation("format", f'it contains markup ("{tag.group()}"): write plain sentences')
 
 
 def _grounded(draft: DraftReply, context: GuardContext) -> Iterable[Violation]:
@@ -176,6 +182,11 @@ def _leaks(said: str, context: GuardContext) -> Iterable[Violation]:
     copied = (_shingles(said) & _shingles(context.instructions)) - _shingles(sayable)
     if copied:
         yield Violation("leak", "it repeats its instructions")
+
+
+def _echo(said: str, question: str) -> Iterable[Violation]:
+    if _shingles(said) & _shingles(question):
+        yield Violation("echo", "it repeats the customer's message: answer it instead")
 
 
 @lru_cache(maxsize=512)
