@@ -126,6 +126,7 @@ def test_a_model_that_obeys_the_injection_is_caught_by_the_guards(
     sandbox: tuple[PlatformSandbox, str],
     obedient: tuple[ObedientModel, str],
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """GIVEN a model that does whatever the customer's message asks WHEN every injection attempt
     arrives THEN the model's drafts copy the system prompt it was really sent, promise refunds and
@@ -136,7 +137,11 @@ def test_a_model_that_obeys_the_injection_is_caught_by_the_guards(
     model, url = obedient
     sent = _run_every_injection(aws, platforms, monkeypatch, url, "")
 
-    assert model.calls >= len(ROWS)  # every message reached the model
+    refused = [r for r in caplog.records if r.getMessage() == "llm reply not sent"]
+    # Every message answered from passages was written by the model, repaired, and refused.
+    assert refused
+    assert model.calls == 2 * len(refused)
+    assert {r.failure for r in refused} == {"guards"}  # type: ignore[attr-defined]
     instructions = sorted(set(model.system_prompts))
     assert set(instructions) <= {_instructions("en"), _instructions("zh")}
     brand = load_brand_policy()
