@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from socialcare import bootstrap
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.understand.pii import pseudonym
 from socialcare_local.cfn_template import Template
-from socialcare_local.http_server import LoopbackServer
 from socialcare_local.moto_server import free_port
 from socialcare_local.sandbox import PlatformSandbox
 from tests.conftest import TinyLlm
@@ -92,15 +90,6 @@ def test_a_reply_the_guards_refuse_is_replaced_by_the_help_centre_answer(
     assert all("Standard delivery" not in t for t in texts)
 
 
-@pytest.fixture
-def endpoint() -> Iterator[tuple[MisbehavingEndpoint, str]]:
-    """GIVEN a loopback OpenAI-compatible endpoint that misbehaves as each test asks."""
-    misbehaving = MisbehavingEndpoint("ok", delay_s=3.0)
-    server = LoopbackServer(misbehaving, free_port()).start()
-    yield misbehaving, f"http://127.0.0.1:{server.port}/v1"
-    server.stop()
-
-
 def _metrics(out: str) -> dict[str, Any]:
     """The last invocation's embedded metrics, from what the worker printed."""
     lines = [json.loads(line) for line in out.splitlines() if '"_aws"' in line]
@@ -127,7 +116,7 @@ FAULTS = {
 def test_a_failing_endpoint_still_gets_the_customer_one_grounded_answer(
     aws: Template,
     sandbox: tuple[PlatformSandbox, str],
-    endpoint: tuple[MisbehavingEndpoint, str],
+    misbehaving: tuple[MisbehavingEndpoint, str],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
@@ -138,8 +127,8 @@ def test_a_failing_endpoint_still_gets_the_customer_one_grounded_answer(
     customer asks about delivery THEN they get exactly one message, the help centre's grounded
     answer; the failure is logged with its reason and no customer data, and counted."""
     platforms, _ = sandbox
-    misbehaving, url = endpoint
-    misbehaving.mode = mode
+    endpoint, url = misbehaving
+    endpoint.mode = mode
     _use_llm(monkeypatch, f"http://127.0.0.1:{free_port()}/v1" if mode == "down" else url, "")
     monkeypatch.setenv("LLM_TIMEOUT_S", "1")
     monkeypatch.setenv("LLM_BUDGET_S", "2")
@@ -151,7 +140,7 @@ def test_a_failing_endpoint_still_gets_the_customer_one_grounded_answer(
     assert result == {"batchItemFailures": []}
     (sent,) = platforms.sent()
     assert _delivery_answer(sent["text"])
-    assert misbehaving.calls == calls
+    assert endpoint.calls == calls
     metrics = _metrics(capsys.readouterr().out)
     assert metrics["LlmFallbacks"] == [1.0]
     assert metrics.get("LlmErrors", [0.0]) == [0.0 if failure == "guards" else 1.0]
@@ -168,7 +157,7 @@ def test_a_failing_endpoint_still_gets_the_customer_one_grounded_answer(
 def test_a_cut_or_overlong_completion_is_sent_only_as_whole_grounded_sentences(
     aws: Template,
     sandbox: tuple[PlatformSandbox, str],
-    endpoint: tuple[MisbehavingEndpoint, str],
+    misbehaving: tuple[MisbehavingEndpoint, str],
     monkeypatch: pytest.MonkeyPatch,
     mode: str,
 ) -> None:
@@ -176,8 +165,8 @@ def test_a_cut_or_overlong_completion_is_sent_only_as_whole_grounded_sentences(
     thousand copies of the answer WHEN a customer asks about delivery THEN they get one message:
     grounded, within Telegram's 4,096 characters, and no sentence of it cut short."""
     platforms, _ = sandbox
-    misbehaving, url = endpoint
-    misbehaving.mode = mode
+    endpoint, url = misbehaving
+    endpoint.mode = mode
     _use_llm(monkeypatch, url, "")
 
     function(aws, "WorkerFunction").invoke(_batch("how long does delivery take?", 916))
@@ -192,7 +181,7 @@ def test_a_cut_or_overlong_completion_is_sent_only_as_whole_grounded_sentences(
 def test_the_breaker_stops_calling_a_failing_endpoint_then_a_trial_call_recovers(
     aws: Template,
     sandbox: tuple[PlatformSandbox, str],
-    endpoint: tuple[MisbehavingEndpoint, str],
+    misbehaving: tuple[MisbehavingEndpoint, str],
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -202,8 +191,8 @@ def test_the_breaker_stops_calling_a_failing_endpoint_then_a_trial_call_recovers
     and the second has passed THEN one trial call gets the next customer the LLM's reply, and the
     breaker is closed again for the one after."""
     platforms, _ = sandbox
-    misbehaving, url = endpoint
-    misbehaving.mode = "500"
+    endpoint, url = misbehaving
+    endpoint.mode = "500"
     _use_llm(monkeypatch, url, "")
     monkeypatch.setenv("LLM_BREAKER_FAILURES", "3")
     monkeypatch.setenv("LLM_BREAKER_COOLDOWN_S", "1")
@@ -213,18 +202,18 @@ def test_the_breaker_stops_calling_a_failing_endpoint_then_a_trial_call_recovers
     for chat in range(920, 925):
         worker.invoke(_batch("how long does delivery take?", chat))
 
-    assert misbehaving.calls == 3
+    assert endpoint.calls == 3
     texts = [s["text"] for s in platforms.sent()]
     assert len(texts) == 5
     assert all(_delivery_answer(t) for t in texts)
     failures = [r.failure for r in caplog.records if r.getMessage() == "llm reply not sent"]  # type: ignore[attr-defined]
     assert failures == ["http_500"] * 3 + ["breaker_open"] * 2
 
-    misbehaving.mode = "ok"
+    endpoint.mode = "ok"
     time.sleep(1.1)  # the cooldown: not a timing assertion, the breaker's clock must move on
     worker.invoke(_batch("how long does delivery take?", 925))
     worker.invoke(_batch("how long does delivery take?", 926))
 
-    assert misbehaving.calls == 5
+    assert endpoint.calls == 5
     llm_reply = f"{DELIVERY_TEXT}\nMore: https://help.lumen.example/en/delivery-time"
     assert [s["text"] for s in platforms.sent()][5:] == [llm_reply, llm_reply]
