@@ -36,8 +36,8 @@ class CustomerErasure(Protocol):
         """Delete everything stored about the customer, then record that it was done."""
 
 
-def checked_customer_id(customer_id: str) -> str:
-    """The id if it names a channel and someone on it; else BadCustomerId saying why."""
+def check_customer_id(customer_id: str) -> None:
+    """BadCustomerId, saying why, unless the id names a channel and someone on it."""
     channel, _, rest = customer_id.partition(":")
     if channel not in set(Channel):
         raise BadCustomerId(
@@ -49,4 +49,3 @@ def checked_customer_id(customer_id: str) -> str:
         raise BadCustomerId(f"a customer id has at most {MAX_ID_CHARS} characters")
     if not customer_id.isprintable() or any(c.isspace() for c in customer_id):
         raise BadCustomerId("a customer id has no spaces or control characters")
-    return customer_id

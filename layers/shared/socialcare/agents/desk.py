@@ -18,7 +18,7 @@ from socialcare.channels.capabilities import capabilities
 from socialcare.channels.outbound import Outbound, render
 from socialcare.dialogue.messages import say
 from socialcare.dialogue.profiles import CustomerProfiles
-from socialcare.erasure import BadCustomerId, CustomerErasure, checked_customer_id
+from socialcare.erasure import BadCustomerId, CustomerErasure, check_customer_id
 from socialcare.insights.figures import insights
 from socialcare.model import Channel, Conversation, Reply, State, Turn
 from socialcare.pipeline import ConversationStore
@@ -155,7 +155,7 @@ class AgentDesk:
     def erase(self, customer_id: str, agent: str) -> dict[str, Any]:
         """Everything stored about the customer deleted, audited under the agent's id."""
         try:
-            checked_customer_id(customer_id)
+            check_customer_id(customer_id)
         except BadCustomerId as error:
             raise BadRequest(str(error)) from None
         return self._erasure().erase(customer_id, agent).to_json()

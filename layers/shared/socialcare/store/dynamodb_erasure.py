@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from socialcare.erasure import ErasureRecord, checked_customer_id
+from socialcare.erasure import ErasureRecord, check_customer_id
 from socialcare.model import Channel, StoreUnavailable
 from socialcare.understand.pii import pseudonym
 
@@ -54,7 +54,7 @@ class DynamoDBErasure:
         """Delete everything stored about the customer, then write the audit record."""
         if not actor:
             raise ValueError("erasure needs to know who asks for it")
-        checked_customer_id(customer_id)
+        check_customer_id(customer_id)
         try:
             ids, conversations, orders = self._find(customer_id)
             deleted = {
@@ -70,10 +70,11 @@ class DynamoDBErasure:
                     for pk in (session, f"{session}#sent")
                 )
             unlinked = {}
-            if self._customers:
-                deleted[self._customers] = sum(self._delete_item(self._customers, i) for i in ids)
             if self._orders:
                 unlinked[self._orders] = sum(self._unlink_order(o, ids) for o in orders)
+            # The profile goes last: it is how a retry after a failure finds the rest again.
+            if self._customers:
+                deleted[self._customers] = sum(self._delete_item(self._customers, i) for i in ids)
             record = ErasureRecord(
                 pseudonym(customer_id), actor, datetime.now(UTC).isoformat(), deleted, unlinked
             )
