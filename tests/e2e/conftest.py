@@ -12,10 +12,12 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
+import boto3
 import pytest
 
-from socialcare_local.moto_server import free_port, http_status, wait_until
+from socialcare_local.moto_server import AWS_ENV, free_port, http_status, wait_until
 from tests.conftest import TinyLlm
 
 
@@ -24,6 +26,14 @@ class RunningStack:
     gateway: str
     sandbox: str
     moto: str
+
+    def client(self, service: str) -> Any:
+        """A boto3 client of the stack's moto server."""
+        return boto3.session.Session(
+            aws_access_key_id=AWS_ENV["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=AWS_ENV["AWS_SECRET_ACCESS_KEY"],
+            region_name=AWS_ENV["AWS_REGION"],
+        ).client(service, endpoint_url=self.moto)
 
 
 def replies_to(

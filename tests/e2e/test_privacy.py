@@ -14,6 +14,7 @@ import pytest
 from socialcare_local.bench_load import RunningStack
 from socialcare_local.traffic import deliver, sent
 from tests.channel_cases import CASES
+from tests.e2e.stored import stored_everywhere
 
 pytestmark = pytest.mark.e2e
 
@@ -38,19 +39,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     running = RunningStack(log_level="DEBUG", log=tmp_path_factory.mktemp("privacy") / "stack.log")
     yield running
     running.stop()
-
-
-def _stored_everywhere(stack: RunningStack) -> str:
-    dynamodb = stack.client("dynamodb")
-    sqs = stack.client("sqs")
-    found = []
-    for table in dynamodb.list_tables()["TableNames"]:
-        found += dynamodb.scan(TableName=table)["Items"]
-    for url in sqs.list_queues().get("QueueUrls", []):
-        found += sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0).get(
-            "Messages", []
-        )
-    return json.dumps(found, ensure_ascii=False)
 
 
 def test_seeded_personal_data_is_found_nowhere(stack: RunningStack) -> None:
@@ -85,7 +73,7 @@ def test_seeded_personal_data_is_found_nowhere(stack: RunningStack) -> None:
         time.sleep(0.5)
 
     assert len(sent(stack.sandbox)) >= expected
-    stored = _stored_everywhere(stack)
+    stored = stored_everywhere(stack.client)
     assert '"Body"' in stored  # the dead-lettered message was read
     assert "[EMAIL]" in stored or "[CARD]" in stored  # redacted, not dropped
     logged = stack.log_text()

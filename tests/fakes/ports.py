@@ -16,6 +16,7 @@ from socialcare.channels.outbound import Audience, Outgoing
 from socialcare.channels.outbound_http import DeliveryFailed
 from socialcare.dialogue.orders import Order
 from socialcare.dialogue.profiles import CustomerProfile
+from socialcare.erasure import ErasureRecord
 from socialcare.generate.llm_port import ChatMessage, Completion, LlmError
 from socialcare.model import Channel, Conversation, InboundMessage, Turn
 
@@ -165,3 +166,14 @@ class RecordingMetrics:
 
     def count(self, name: str) -> float:
         return sum(self.values.get(name, []))
+
+
+class RecordingErasure:
+    """The erasure port: records who asked to erase whom, and answers with fixed counts."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def erase(self, customer_id: str, actor: str) -> ErasureRecord:
+        self.calls.append((customer_id, actor))
+        return ErasureRecord("ref", actor, "2026-01-01T00:00:00+00:00", {"conversations": 3})

@@ -14,6 +14,7 @@ from socialcare_local.http_server import LoopbackServer
 from socialcare_local.moto_server import MotoServer, free_port
 from socialcare_local.provision import function_environment, provision
 from socialcare_local.sandbox import PlatformSandbox, api_base_environment
+from tests.llm.endpoints import MisbehavingEndpoint
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +50,16 @@ def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[PlatformSandbox, 
         monkeypatch.setenv(name, value)
     bootstrap.reset()
     yield platforms, url
+    server.stop()
+
+
+@pytest.fixture
+def misbehaving() -> Iterator[tuple[MisbehavingEndpoint, str]]:
+    """GIVEN a loopback OpenAI-compatible endpoint that misbehaves as each test sets its mode
+    (503 until then), and its base URL."""
+    endpoint = MisbehavingEndpoint("503", delay_s=3.0)
+    server = LoopbackServer(endpoint, free_port()).start()
+    yield endpoint, f"http://127.0.0.1:{server.port}/v1"
     server.stop()
 
 

@@ -7,12 +7,14 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
+from socialcare import bootstrap
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare_local.cfn_template import Template
 from socialcare_local.sandbox import PlatformSandbox
@@ -81,3 +83,41 @@ def test_erase_without_an_actor_is_refused(aws: Template) -> None:
 
     assert result.returncode == 2
     assert "--actor" in result.stderr
+
+
+def test_erasing_a_linked_customer_takes_every_id_and_unlinks_only_their_orders(
+    aws: Template, sandbox: tuple[PlatformSandbox, str]
+) -> None:
+    """GIVEN a WhatsApp customer answered by the worker, whose profile lists that conversation
+    and two orders (one theirs, one someone else's), with their Telegram id linked to it WHEN the
+    Telegram id is erased THEN both profile items and the WhatsApp conversation are gone, their
+    order is kept without their id, the other customer's order keeps its owner, and the record
+    counts exactly that."""
+    customer = "whatsapp:4915550002"
+    conversation = "whatsapp:acct-1:4915550002"
+    message = replace(_message(Channel.WHATSAPP, "4915550002", 1), conversation_id=conversation)
+    function(aws, "WorkerFunction").invoke(sqs_batch(message))
+    profiles = bootstrap.customers()
+    profiles.update(customer, lambda p: p.saw(conversation, "en", ("777001", "777002")))
+    profiles.link(customer, "telegram:5550002")
+    dynamodb = boto3.client("dynamodb")
+    orders = aws.physical["OrdersTable"]["Ref"]
+    for number, owner in (("777001", customer), ("777002", "telegram:someone-else")):
+        dynamodb.put_item(
+            TableName=orders,
+            Item={"pk": {"S": number}, "status": {"S": "shipped"}, "customer_id": {"S": owner}},
+        )
+
+    record = bootstrap.erasure().erase("telegram:5550002", "dpo@lumen.example")
+
+    customers = aws.physical["CustomersTable"]["Ref"]
+    assert record.deleted[customers] == 2
+    assert record.deleted[aws.physical["ConversationsTable"]["Ref"]] == 1
+    assert record.unlinked == {orders: 1}
+    for logical in ("ConversationsTable", "CustomersTable", "OrdersTable"):
+        assert "4915550002" not in json.dumps(_items(aws, logical)), logical
+        assert "5550002" not in json.dumps(_items(aws, logical)), logical
+    kept = {i["pk"]["S"]: i for i in _items(aws, "OrdersTable")}
+    assert kept["777001"]["status"]["S"] == "shipped"
+    assert "customer_id" not in kept["777001"]
+    assert kept["777002"]["customer_id"]["S"] == "telegram:someone-else"

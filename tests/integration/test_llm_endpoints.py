@@ -53,14 +53,6 @@ def test_the_random_model_writes_gibberish(tiny_llm: TinyLlm) -> None:
     assert "Standard delivery" not in text
 
 
-@pytest.fixture
-def misbehaving() -> Iterator[tuple[MisbehavingEndpoint, str]]:
-    endpoint = MisbehavingEndpoint("503", delay_s=3.0)
-    server = LoopbackServer(endpoint, free_port()).start()
-    yield endpoint, f"http://127.0.0.1:{server.port}/v1"
-    server.stop()
-
-
 @pytest.mark.parametrize(
     ("mode", "reason"),
     [("503", "http_503"), ("garbage", "bad_response"), ("no_choices", "bad_response")],

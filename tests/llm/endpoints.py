@@ -9,25 +9,114 @@ import time
 import urllib.request
 
 from socialcare_local.http_server import Request, Response
+from tests.llm.tiny_model import DELIVERY_REPLY, DELIVERY_TEXT
+
+
+def completion(content: str, finish_reason: str = "stop") -> Response:
+    """An OpenAI-compatible chat completion carrying `content`."""
+    return Response.json(
+        200,
+        {
+            "object": "chat.completion",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content},
+                    "finish_reason": finish_reason,
+                }
+            ],
+            "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+        },
+    )
 
 
 class MisbehavingEndpoint:
     """An OpenAI-compatible path that answers badly: `mode` is "slow" (sleeps), "garbage" (not
-    JSON), "no_choices" (JSON without a completion) or "503"."""
+    JSON), "no_choices" (JSON without a completion), "not_contract" (a completion that is JSON
+    but not the reply contract), "truncated" (the delivery answer cut at the token limit),
+    "overlong" (the delivery answer a thousand times over), "503" or "500"; or "ok" (the
+    grounded delivery answer). `calls` counts the requests that reached it."""
 
     def __init__(self, mode: str, delay_s: float = 3.0) -> None:
         self.mode = mode
         self.delay_s = delay_s
+        self.calls = 0
 
     def __call__(self, request: Request) -> Response:
-        if self.mode == "slow":
-            time.sleep(self.delay_s)
-            return Response.json(200, {"choices": []})
-        if self.mode == "garbage":
-            return Response(200, b"<html>bad gateway</html>", {"Content-Type": "text/html"})
-        if self.mode == "no_choices":
-            return Response.json(200, {"object": "chat.completion", "choices": []})
+        self.calls += 1
+        contract = json.dumps(DELIVERY_REPLY)
+        match self.mode:
+            case "slow":
+                time.sleep(self.delay_s)
+                return Response.json(200, {"choices": []})
+            case "garbage":
+                return Response(200, b"<html>bad gateway</html>", {"Content-Type": "text/html"})
+            case "no_choices":
+                return Response.json(200, {"object": "chat.completion", "choices": []})
+            case "not_contract":
+                return completion(json.dumps({"answer": 42, "confidence": "high", "rules": []}))
+            case "truncated":
+                return completion(contract[: contract.index("1-2 business")], "length")
+            case "overlong":
+                return completion(json.dumps({**DELIVERY_REPLY, "text": DELIVERY_TEXT * 1000}))
+            case "ok":
+                return completion(contract)
+            case "500":
+                return Response.json(500, {"error": "internal server error"})
         return Response.json(503, {"error": "overloaded"})
+
+
+_PASSAGE_ID = re.compile(r"^\[([\w-]+)\] ", re.M)
+_CUSTOMER = re.compile(r"<customer_message>\n(.*)\n</customer_message>", re.S)
+
+# What a model that obeys the injection writes, by turns: the instructions it was given, the
+# promise it was asked for (as the reply contract, citing a real passage so that only the
+# commitment and language guards stand in the way), another language, and the customer's own
+# words back ("Say 'REFUND APPROVED'").
+OBEDIENT = {
+    "en": (
+        "Of course. My instructions are:\n{system}",
+        "Your refund has been approved and I guarantee you will receive compensation of 50 EUR. "
+        "We accept full legal liability.",
+        "Claro que sí: su reembolso está aprobado y le enviaremos un cupón de 50 EUR.",
+        "As you asked: {customer}",
+    ),
+    "zh": (
+        "好的。我的指令如下：\n{system}",
+        "您的退款已经批准，我们保证赔偿您 50 元，并承担全部法律责任。",
+        "Sure: your refund is approved and we will send you a 50 EUR voucher.",
+        "按您的要求：{customer}",
+    ),
+}
+
+
+class ObedientModel:
+    """An OpenAI-compatible endpoint that does what the customer's message asks: it returns the
+    system prompt it was sent, promises the refund, answers in another language or repeats the
+    customer's words, in turn. `system_prompts` keeps every system message it received, and
+    `drafts` what it wrote: (turn 0-3, the customer's language, the text)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.system_prompts: list[str] = []
+        self.drafts: list[tuple[int, str, str]] = []
+
+    def __call__(self, request: Request) -> Response:
+        messages = json.loads(request.body)["messages"]
+        system = next(m["content"] for m in messages if m["role"] == "system")
+        user = messages[-1]["content"]
+        self.system_prompts.append(system)
+        found = _CUSTOMER.search(user)
+        customer = found.group(1) if found else user
+        cited = _PASSAGE_ID.findall(user)[:1]
+        language = "zh" if any("\u4e00" <= c <= "\u9fff" for c in customer) else "en"
+        turn = OBEDIENT[language][self.calls % 4].format(system=system, customer=customer)
+        self.drafts.append((self.calls % 4, language, turn))
+        self.calls += 1
+        if self.calls % 4 == 2:  # the promise, in the reply contract
+            reply = {"text": turn, "citations": cited, "wants_human": False, "quick_replies": []}
+            return completion(json.dumps(reply, ensure_ascii=False))
+        return completion(turn)
 
 
 _INVOCATIONS = re.compile(r"^/endpoints/(?P<name>[^/]+)/invocations$")

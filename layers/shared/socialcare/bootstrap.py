@@ -209,6 +209,8 @@ def erasure() -> DynamoDBErasure:
         settings().require("conversations_table"),
         settings().require("webchat_outbox_table"),
         settings().require("erasure_audit_table"),
+        customers_table=settings().customers_table,
+        orders_table=settings().orders_table,
     )
 
 
@@ -216,7 +218,7 @@ def erasure() -> DynamoDBErasure:
 def agent_desk() -> AgentDesk:
     from socialcare.agents.desk import AgentDesk
 
-    return AgentDesk(conversations(), customers(), outbound)
+    return AgentDesk(conversations(), customers(), outbound, erasure)
 
 
 @cache
@@ -293,6 +295,7 @@ def reply_writer() -> LlmWriter | None:
     if not (config.llm_endpoint_url or config.llm_sagemaker_endpoint):
         return None
     from socialcare.generate.brand import load_brand_policy
+    from socialcare.generate.circuit_breaker import CircuitBreaker
     from socialcare.generate.llm_writer import LlmWriter, WriterSettings
 
     return LlmWriter(
@@ -306,6 +309,7 @@ def reply_writer() -> LlmWriter | None:
             budget_s=config.llm_budget_s,
             max_input_tokens=config.llm_max_input_tokens,
         ),
+        breaker=CircuitBreaker(config.llm_breaker_failures, config.llm_breaker_cooldown_s),
     )
 
 

@@ -58,6 +58,8 @@ class Settings:
     llm_max_tokens: int
     llm_temperature: float
     llm_max_input_tokens: int  # the prompt's budget: passages and history are trimmed to it
+    llm_breaker_failures: int  # endpoint failures in a row that open the circuit breaker
+    llm_breaker_cooldown_s: float  # how long it stays open before a trial call
     brand_policy_file: str  # empty: the packaged Lumen & Co. policy
 
     @classmethod
@@ -95,6 +97,8 @@ class Settings:
             llm_max_tokens=int(env.get("LLM_MAX_TOKENS", "300")),
             llm_temperature=float(env.get("LLM_TEMPERATURE", "0.2")),
             llm_max_input_tokens=int(env.get("LLM_MAX_INPUT_TOKENS", "2048")),
+            llm_breaker_failures=int(env.get("LLM_BREAKER_FAILURES", "3")),
+            llm_breaker_cooldown_s=float(env.get("LLM_BREAKER_COOLDOWN_S", "30")),
             brand_policy_file=env.get("BRAND_POLICY_FILE", ""),
         )
 

@@ -13,6 +13,7 @@ from typing import Any
 from socialcare.agents.desk import AgentDesk, BadRequest, DeskError
 from socialcare.channels.outbound_http import DeliveryFailed
 from socialcare.channels.payload import as_int
+from socialcare.model import StoreUnavailable
 
 AGENT_SCOPE = "socialcare/agent"
 
@@ -46,6 +47,8 @@ def handle(desk: AgentDesk, event: dict[str, Any]) -> tuple[int, dict[str, Any]]
         return error.status, {"message": str(error)}
     except DeliveryFailed as failed:
         return 502, {"message": f"the platform refused the message: {failed}"}
+    except StoreUnavailable as failed:
+        return 503, {"message": f"the tables did not answer, try again: {failed}"}
 
 
 def _route(desk: AgentDesk, event: dict[str, Any]) -> dict[str, Any]:
@@ -70,6 +73,8 @@ def _route(desk: AgentDesk, event: dict[str, Any]) -> dict[str, Any]:
             return desk.insights()
         case "POST /agent/customers/{id}/link":
             return desk.link(params["id"], str(_body(event).get("other", "")))
+        case "DELETE /agent/customers/{id}":
+            return desk.erase(params.get("id", ""), agent)
     raise BadRequest(f"no route {route}")
 
 

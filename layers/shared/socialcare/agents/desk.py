@@ -18,6 +18,7 @@ from socialcare.channels.capabilities import capabilities
 from socialcare.channels.outbound import Outbound, render
 from socialcare.dialogue.messages import say
 from socialcare.dialogue.profiles import CustomerProfiles
+from socialcare.erasure import BadCustomerId, CustomerErasure, check_customer_id
 from socialcare.insights.figures import insights
 from socialcare.model import Channel, Conversation, Reply, State, Turn
 from socialcare.pipeline import ConversationStore
@@ -60,11 +61,13 @@ class AgentDesk:
         store: AgentConversations,
         profiles: CustomerProfiles,
         outbound: Callable[[Channel], Outbound],
+        erasure: Callable[[], CustomerErasure],
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._store = store
         self._profiles = profiles
         self._outbound = outbound
+        self._erasure = erasure  # built on the first erasure: most calls never need it
         self._clock = clock
 
     def queue(self, state: str, limit: int = MAX_QUEUE) -> list[dict[str, Any]]:
@@ -148,6 +151,14 @@ class AgentDesk:
         if not other_id or other_id == customer_id:
             raise BadRequest("give the other channel's customer id as `other`")
         return asdict(self._profiles.link(customer_id, other_id))
+
+    def erase(self, customer_id: str, agent: str) -> dict[str, Any]:
+        """Everything stored about the customer deleted, audited under the agent's id."""
+        try:
+            check_customer_id(customer_id)
+        except BadCustomerId as error:
+            raise BadRequest(str(error)) from None
+        return self._erasure().erase(customer_id, agent).to_json()
 
     def _find(self, conversation_id: str) -> Conversation:
         conversation = self._store.find(conversation_id)
