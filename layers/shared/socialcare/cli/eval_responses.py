@@ -79,12 +79,16 @@ class Refused(Exception):
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.getLogger("socialcare").setLevel(logging.ERROR)  # the figures count each failure
+    logger = logging.getLogger("socialcare")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # the figures count each failure; no line per message
     try:
         results, outcomes = _evaluate(args)
     except Refused as error:
         print(f"socialcare eval responses: {error}", file=sys.stderr)
         return 2
+    finally:
+        logger.setLevel(level)
     from socialcare.evaluation import gate, report
 
     if args.json:

@@ -26,7 +26,7 @@ class Checkpoint:
         if self._path is None or not self._path.is_file():
             return {}
         names = {f.name for f in fields(Outcome)}
-        found = {}
+        found, kept = {}, []
         for line in self._path.read_text(encoding="utf-8").splitlines():
             try:
                 record = json.loads(line)
@@ -35,6 +35,9 @@ class Checkpoint:
             if isinstance(record, dict) and set(record) == names:
                 outcome = Outcome(**record)
                 found[(outcome.generator, outcome.row, outcome.text_hash)] = outcome
+                kept.append(line + "\n")
+        # Without the torn line, so that what is appended next starts a line of its own.
+        self._path.write_text("".join(kept), encoding="utf-8")
         return found
 
     def append(self, outcome: Outcome) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from socialcare.evaluation.dataset import Case
 from socialcare.evaluation.progress import Progress
 
 
+@cache
 def token_counter(folder: Path, gguf_file: str = "") -> Callable[[str], int]:
     """Counts the tokens of a text with the model's tokenizer (a folder, or a GGUF file in it)."""
     from transformers import AutoTokenizer

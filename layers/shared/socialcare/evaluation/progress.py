@@ -10,10 +10,10 @@ EVERY_S = 0.5  # the line is rewritten at most this often
 
 
 class Progress:
-    def __init__(self, total: int, what: str, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, total: int, what: str, stream: TextIO | None = None) -> None:
         self._total = total
         self._what = what
-        self._stream = stream
+        self._stream = stream or sys.stderr
         self._started = time.monotonic()
         self._done = 0
         self._shown = 0.0
