@@ -43,10 +43,12 @@ def summarise(
         prompt_tokens=_mean(o.prompt_tokens for o in outcomes),
         completion_tokens=_mean(o.completion_tokens for o in outcomes),
     )
+    replies, raws = [o.reply for o in outcomes], [o.raw for o in outcomes]
+    reply = text_metrics.score(replies, refs, langs)
     return {
         "messages": n,
-        "reply": text_metrics.score([o.reply for o in outcomes], refs, langs).as_dict(),
-        "raw": text_metrics.score([o.raw for o in outcomes], refs, langs).as_dict(),
+        "reply": reply.as_dict(),
+        "raw": (reply if raws == replies else text_metrics.score(raws, refs, langs)).as_dict(),
         "pipeline": {
             "intent_accuracy": _share(o.predicted_intent == o.intent for o in outcomes if o.intent),
             "retrieval_hit_rate": _share(

@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -53,7 +53,7 @@ def score(hypotheses: Sequence[str], references: Sequence[str], langs: Sequence[
         return Scores(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     hyp = [_bleu_tokens(h, lang) for h, lang in zip(hypotheses, langs, strict=True)]
     ref = [_bleu_tokens(r, lang) for r, lang in zip(references, langs, strict=True)]
-    bleu = sacrebleu.corpus_bleu(hyp, [ref], tokenize="none").score
+    bleu = sacrebleu.corpus_bleu(hyp, [ref], tokenize="none", force=True).score  # tokenised
     chrf = sacrebleu.corpus_chrf(list(hypotheses), [list(references)]).score
     rouge = RougeScorer(["rouge1", "rouge2", "rougeL"], tokenizer=_RougeTokens())
     pairs = [rouge.score(r, h) for h, r in zip(hypotheses, references, strict=True)]
@@ -92,15 +92,50 @@ def _bleu_tokens(text: str, lang: str) -> str:
 def _meteor() -> Any:
     from functools import partial
 
+    from nltk.stem.porter import PorterStemmer
     from nltk.translate.meteor_score import meteor_score
 
-    wordnet = _wordnet() or _NoSynonyms()
-    return partial(meteor_score, wordnet=wordnet, preprocess=str)
+    stemmer = PorterStemmer()
+    stems = _Stems(cache(stemmer.stem))  # words repeat: each stemmed once
+    return partial(meteor_score, wordnet=_Synonyms(_wordnet()), stemmer=stems, preprocess=str)
 
 
-class _NoSynonyms:
-    def synsets(self, word: str, pos: str | None = None) -> list[Any]:
-        return []
+@dataclass(frozen=True, slots=True)
+class _Stems:
+    stem: Callable[[str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Lemma:
+    text: str
+
+    def name(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class _Synset:
+    names: tuple[_Lemma, ...]
+
+    def lemmas(self) -> tuple[_Lemma, ...]:
+        return self.names
+
+
+class _Synonyms:
+    """What METEOR asks of WordNet (a word's synsets, their lemmas' names), each word looked up
+    once: all the word's synonyms as one synset. None: no WordNet, no synonyms."""
+
+    def __init__(self, wordnet: Any) -> None:
+        self._wordnet = wordnet
+        self._known: dict[str, list[_Synset]] = {}
+
+    def synsets(self, word: str) -> list[_Synset]:
+        found = self._known.get(word)
+        if found is None:
+            synsets = self._wordnet.synsets(word) if self._wordnet else []
+            names = sorted({lemma.name() for s in synsets for lemma in s.lemmas()})
+            found = self._known[word] = [_Synset(tuple(_Lemma(n) for n in names))]
+        return found
 
 
 @cache
