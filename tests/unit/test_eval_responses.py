@@ -114,37 +114,36 @@ def _refused(*args: str) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def test_a_csv_without_the_bitext_columns_is_refused_naming_them(tmp_path: Path) -> None:
-    path = tmp_path / "faq.csv"
-    path.write_text("instruction,answer\nwhere is my order?,It is on its way.\n", encoding="utf-8")
+@pytest.mark.parametrize(
+    ("name", "content", "told"),
+    [
+        (
+            "faq.csv",
+            "instruction,answer\nwhere is my order?,It is on its way.\n",
+            "missing column(s) intent, response",
+        ),
+        (
+            "eval.jsonl",
+            '{"text": "hi", "reference": "Hi!"}\n{"text": "where is it?", "reference": ""}\n',
+            'line 2: "reference" is empty',
+        ),
+        (
+            "bitext.csv",
+            'instruction,intent,response\nhi,greeting,"Hello,\nthere"\nwhere?,track_order,\n',
+            "line 4: empty column 'response'",  # the second row starts on line 4
+        ),
+    ],
+    ids=["csv_without_the_bitext_columns", "empty_reference", "empty_csv_response"],
+)
+def test_bad_data_is_refused_naming_the_column_or_line(
+    tmp_path: Path, name: str, content: str, told: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
 
     result = _refused("--data", str(path))
 
-    assert "missing column(s) intent, response" in result.stderr
-
-
-def test_an_empty_reference_is_refused_naming_its_line(tmp_path: Path) -> None:
-    path = tmp_path / "eval.jsonl"
-    path.write_text(
-        '{"text": "hi", "reference": "Hello!"}\n{"text": "where is my order?", "reference": ""}\n',
-        encoding="utf-8",
-    )
-
-    result = _refused("--data", str(path))
-
-    assert 'line 2: "reference" is empty' in result.stderr
-
-
-def test_an_empty_csv_response_is_refused_naming_its_line(tmp_path: Path) -> None:
-    path = tmp_path / "bitext.csv"
-    path.write_text(
-        'instruction,intent,response\nhi,greeting,"Hello,\nthere"\nwhere is it?,track_order,\n',
-        encoding="utf-8",
-    )
-
-    result = _refused("--data", str(path))
-
-    assert "line 4: empty column 'response'" in result.stderr
+    assert told in result.stderr
 
 
 def test_a_file_that_is_not_utf8_is_refused_naming_the_byte_offset(tmp_path: Path) -> None:

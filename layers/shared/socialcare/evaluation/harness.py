@@ -108,26 +108,28 @@ class RecordingRetriever:
 
 
 class MemoryConversations:
-    """Each evaluated message opens its own conversation, held in memory while it is answered."""
+    """Conversations in a dict, versioned like the DynamoDB adapter: each evaluated message
+    opens its own, held while it is answered (the unit tests' fake store builds on it)."""
 
     def __init__(self) -> None:
-        self._held: dict[str, Conversation] = {}
+        self.conversations: dict[str, Conversation] = {}
 
     def load(self, conversation_id: str, channel: Channel) -> Conversation:
-        return self._held.get(conversation_id, Conversation(conversation_id, channel))
+        return self.conversations.get(conversation_id, Conversation(conversation_id, channel))
 
     def save(
         self, conversation: Conversation, change: Callable[[Conversation], Conversation]
     ) -> Conversation | None:
-        current = self._held.get(conversation.id, conversation)
+        current = self.conversations.get(conversation.id, conversation)
         changed = change(current)
         if changed == current:
             return None
-        self._held[conversation.id] = replace(changed, version=current.version + 1)
-        return self._held[conversation.id]
+        stored = replace(changed, version=current.version + 1)
+        self.conversations[conversation.id] = stored
+        return stored
 
     def take(self, conversation_id: str) -> Conversation:
-        return self._held.pop(conversation_id)
+        return self.conversations.pop(conversation_id)
 
 
 class NoSend:
