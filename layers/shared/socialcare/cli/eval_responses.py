@@ -134,7 +134,7 @@ def _evaluate(args: argparse.Namespace) -> tuple[dict[str, Any], list[Any]]:
         if generator.endpoint:
             model = bootstrap.openai_compatible_chat(generator.endpoint, generator.model)
             try:
-                harness.probe(generator, model, bootstrap.settings().llm_timeout_s)
+                harness.probe(generator, model)
             except harness.EndpointUnreachable as error:
                 raise Refused(str(error)) from error
             usage = harness.UsageMetrics()

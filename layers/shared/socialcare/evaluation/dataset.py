@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from socialcare.understand.datasets import is_heldout
-from socialcare.understand.language import detect_language
 
 BITEXT_COLUMNS = ("instruction", "intent", "response")
 JSONL_KEYS = ("text", "reference")
@@ -28,7 +27,6 @@ class Case:
     text: str
     reference: str
     intent: str
-    lang: str  # of the customer's message
 
 
 def load(path: Path, *, heldout_only: bool = True) -> list[Case]:
@@ -102,4 +100,4 @@ def _json_lines(path: Path, text: str) -> list[Case]:
 
 
 def _case(row: int, text: str, reference: str, intent: object) -> Case:
-    return Case(row, text, reference, str(intent or ""), detect_language(text) or "en")
+    return Case(row, text, reference, str(intent or ""))

@@ -25,6 +25,7 @@ from socialcare.understand.language import detect_language
 
 EXTRACTIVE = "extractive"
 ANSWERS = frozenset({"llm", "knowledge"})  # replies drawn from the help centre
+PROBE_TIMEOUT_S = 60.0  # a server may load its model on the first request
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +138,7 @@ class NoSend:
         """The evaluation judges the reply; nothing reaches a channel."""
 
 
-def probe(generator: Generator, model: ChatModel, timeout_s: float) -> None:
+def probe(generator: Generator, model: ChatModel, timeout_s: float = PROBE_TIMEOUT_S) -> None:
     """One one-token completion, so that a wrong URL or model stops the run before it starts."""
     try:
         model.complete(
