@@ -154,7 +154,8 @@ def plot_figures(results: dict[str, Any], path: Path) -> None:
     axes.set_xticklabels([label for label, *_ in BARS], rotation=30, ha="right")
     axes.set_ylim(0, 1)
     axes.set_ylabel("share / score (0-1)")
-    axes.set_title(f"Each generator on {results['messages']} messages of {results['data']}")
+    data = Path(results["data"]).name
+    axes.set_title(f"Each generator on {results['messages']} messages of {data}")
     axes.legend()
     figure.tight_layout()
     figure.savefig(path, dpi=110)
