@@ -37,7 +37,8 @@ TARGET_S = 60.0
 
 def run(results: dict[str, Any]) -> None:
     print("response evaluation: held-back rows, then 1,000 messages ...", file=sys.stderr)
-    quality, _ = _socialcare("--data", str(TRAIN_CSV), "--report", str(REPORT))
+    relative = os.path.relpath(TRAIN_CSV, ROOT)  # the report names it as a user would
+    quality, _ = _socialcare("--data", relative, "--report", str(REPORT))
     with tempfile.TemporaryDirectory() as folder:
         messages = Path(folder) / "messages.jsonl"
         _write_messages(messages, MESSAGES)
