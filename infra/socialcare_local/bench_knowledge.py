@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from socialcare.evaluation.articles import SHIPPED_ARTICLE
 from socialcare.knowledge.chunking import Chunk
 from socialcare.knowledge.documents import HELPCENTRE, Document, load_folder
 from socialcare.knowledge.embedded_index import EmbeddedIndex
@@ -37,7 +38,6 @@ from socialcare.knowledge.snapshots import FolderBlobs, IndexedChunk, Snapshot, 
 from socialcare.knowledge.topics import Topics, packaged
 from socialcare_local.bitext import (
     HELDOUT_ARTICLE,
-    SHIPPED_ARTICLE,
     ZH_HELD_BACK,
     chinese,
     utterances,

@@ -17,29 +17,14 @@ from socialcare.channels.outbound_http import DeliveryFailed
 from socialcare.dialogue.orders import Order
 from socialcare.dialogue.profiles import CustomerProfile
 from socialcare.erasure import ErasureRecord
+from socialcare.evaluation.harness import MemoryConversations
 from socialcare.generate.llm_port import ChatMessage, Completion, LlmError
 from socialcare.model import Channel, Conversation, InboundMessage, Turn
 
 
-class FakeConversationStore:
-    """Conversations in a dict, versioned like the DynamoDB adapter."""
-
-    def __init__(self) -> None:
-        self.conversations: dict[str, Conversation] = {}
-
-    def load(self, conversation_id: str, channel: Channel) -> Conversation:
-        return self.conversations.get(conversation_id, Conversation(conversation_id, channel))
-
-    def save(
-        self, conversation: Conversation, change: Callable[[Conversation], Conversation]
-    ) -> Conversation | None:
-        current = self.conversations.get(conversation.id, conversation)
-        changed = change(current)
-        if changed == current:
-            return None
-        stored = replace(changed, version=current.version + 1)
-        self.conversations[conversation.id] = stored
-        return stored
+class FakeConversationStore(MemoryConversations):
+    """Conversations in a dict, versioned like the DynamoDB adapter (the evaluation's store),
+    with helpers for the tests."""
 
     # Helpers for assertions
     def history(self, conversation_id: str) -> list[Turn]:

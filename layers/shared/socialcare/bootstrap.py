@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     # Types only: the webhook functions never load the worker's pipeline or channel senders.
     from socialcare.channels.outbound import Outbound
     from socialcare.channels.webchat import WebchatSessions
-    from socialcare.generate.llm_port import ChatModel
+    from socialcare.generate.llm_port import ChatModel, Metrics
     from socialcare.generate.llm_writer import LlmWriter
     from socialcare.generate.powertools_metrics import PowertoolsMetrics
     from socialcare.knowledge.embeddings import Embedder
@@ -294,14 +294,21 @@ def reply_writer() -> LlmWriter | None:
     config = settings()
     if not (config.llm_endpoint_url or config.llm_sagemaker_endpoint):
         return None
+    return llm_writer(_chat_model(), metrics())
+
+
+def llm_writer(model: ChatModel, recorder: Metrics) -> LlmWriter:
+    """A reply writer over `model` with the settings' brand, budget and limits, recording its
+    calls to `recorder` (the evaluation writes with several models in one run)."""
     from socialcare.generate.brand import load_brand_policy
     from socialcare.generate.circuit_breaker import CircuitBreaker
     from socialcare.generate.llm_writer import LlmWriter, WriterSettings
 
+    config = settings()
     return LlmWriter(
-        _chat_model(),
+        model,
         load_brand_policy(config.brand_policy_file),
-        metrics(),
+        recorder,
         settings=WriterSettings(
             max_tokens=config.llm_max_tokens,
             temperature=config.llm_temperature,
@@ -319,9 +326,14 @@ def _chat_model() -> ChatModel:
         from socialcare.generate.sagemaker_chat import SageMakerChat
 
         return SageMakerChat(config.llm_sagemaker_endpoint)
+    return openai_compatible_chat(config.llm_endpoint_url, config.llm_model)
+
+
+def openai_compatible_chat(base_url: str, model: str) -> ChatModel:
+    """The chat model at an OpenAI-compatible base URL (ending in /v1), with the settings' key."""
     from socialcare.generate.openai_compatible import OpenAICompatibleChat
 
-    return OpenAICompatibleChat(config.llm_endpoint_url, config.llm_model, _llm_api_key)
+    return OpenAICompatibleChat(base_url, model, _llm_api_key)
 
 
 def _llm_api_key() -> str:

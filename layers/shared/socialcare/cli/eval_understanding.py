@@ -30,7 +30,7 @@ TARGETS = {
 
 
 def register(subparsers: Any) -> None:
-    parser = _eval_parser(subparsers).add_parser(
+    parser = eval_parser(subparsers).add_parser(
         "understanding",
         help="accuracy of language, sentiment, intents, entities, personal data",
         description=__doc__,
@@ -56,7 +56,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _eval_parser(subparsers: Any) -> Any:
+def eval_parser(subparsers: Any) -> Any:
     """`socialcare eval`, shared by every module that adds a kind of evaluation to it."""
     if "eval" not in subparsers.choices:
         parser = subparsers.add_parser("eval", help="measure a part of the agent on labelled data")

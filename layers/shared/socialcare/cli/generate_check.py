@@ -186,8 +186,8 @@ def _one(
         ms=round(ms, 1),
         reply=reply.text,
         chars=len(reply.text),
-        grounded=_grounded(reply, text, articles),
-        language_ok=detect_language(_without_links(reply.text), default="") == lang,
+        grounded=sent_is_grounded(reply, text, articles),
+        language_ok=detect_language(without_links(reply.text), default="") == lang,
         leak=_copies(reply.text, instructions) or _says(reply, row, "leak"),
         commitment=any(p.search(reply.text) for p in writer.brand.forbidden)
         or _says(reply, row, "commitment"),
@@ -195,7 +195,7 @@ def _one(
     )
 
 
-def _grounded(reply: Reply, question: str, articles: dict[tuple[str, str], Any]) -> bool:
+def sent_is_grounded(reply: Reply, question: str, articles: dict[tuple[str, str], Any]) -> bool:
     """Every number, duration, price and link of the sent text is in the cited articles."""
     cited = [articles[(c.id, reply.language)] for c in reply.citations]
     backing = facts("\n".join(f"{a.title}\n{a.text}\n{a.url}" for a in cited))
@@ -208,7 +208,7 @@ def _grounded(reply: Reply, question: str, articles: dict[tuple[str, str], Any])
     )
 
 
-def _without_links(text: str) -> str:
+def without_links(text: str) -> str:
     return " ".join(w for w in text.split() if "://" not in w).replace("Lumen & Co.", "")
 
 
