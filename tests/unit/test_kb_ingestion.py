@@ -152,3 +152,27 @@ def test_a_file_ingested_again_without_a_row_drops_that_document(
     faq.write_text("question,reply\nDo you gift wrap?,Yes.\n")
     broken = ingest(faq, index="faq", store=store, embedder=engine, source="documents/faq.csv")
     assert (broken.removed, broken.version) == ([], 2)
+
+
+def test_an_edited_long_article_re_embeds_only_the_chunks_that_changed(
+    tmp_path: Path, store: SnapshotStore, engine: E5Engine
+) -> None:
+    """GIVEN a long article ingested in several chunks WHEN its last paragraph is edited and it
+    is ingested again THEN only the chunks holding that paragraph are embedded again, and the
+    new version still holds every chunk, the edit included."""
+    paragraphs = [
+        f"Section {n}: " + " ".join(["lamps ship in recycled boxes"] * 25) for n in range(6)
+    ]
+    article = tmp_path / "shipping.md"
+    article.write_text("---\nid: shipping\nlang: en\n---\n" + "\n\n".join(paragraphs) + "\n")
+    first = ingest(article, index="kb", store=store, embedder=engine)
+    paragraphs[-1] = "Section 5: parcels to Norway now take four days."
+    article.write_text("---\nid: shipping\nlang: en\n---\n" + "\n\n".join(paragraphs) + "\n")
+
+    second = ingest(article, index="kb", store=store, embedder=engine)
+
+    assert first.embedded == first.chunks >= 4
+    assert 1 <= second.embedded < first.embedded / 2
+    snapshot = store.load("kb")
+    assert snapshot is not None and len(snapshot.chunks) == second.chunks
+    assert any("Norway" in c.text for c in snapshot.chunks)
