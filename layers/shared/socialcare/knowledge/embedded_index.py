@@ -6,8 +6,8 @@ Fast without numpy (which a Lambda layer has no room for): postings are kept per
 each ordered by impact, and a term's list is read to LEXICAL_DEPTH chunks (all of it on any index
 where no term is that common); above COARSE_ABOVE chunks, dense search first compares one sign
 bit per dimension (Hamming distance, 8 times less memory to read than the int8 vectors) and
-ranks only the COARSE_DEPTH nearest by their int8 vectors. Below both limits the ranking is
-exact."""
+ranks only the COARSE_DEPTH nearest by their int8 vectors (99% of the best 50 found, see
+Coarse). Below both limits the ranking is exact."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ B = 0.75
 LEXICAL_DEPTH = 1000  # postings read per term and language, best impacts first
 COARSE_ABOVE = 20_000  # chunks in a selection above which dense search takes the coarse pass
 COARSE_DEPTH = 2000  # chunks the coarse pass keeps for exact ranking
+MEAN_SAMPLE = 1000  # vectors the coarse pass's centre is estimated from
 _SIGN = bytes(int(b >= 128) for b in range(256))  # an int8 byte -> 1 where it is negative
 _PACK = 0x0102040810204080  # eight 0/1 bytes of a little-endian word -> one byte of bits
 _ABOVE = [bytes(range(cut + 1, 256)) for cut in range(256)]
@@ -54,7 +55,7 @@ class EmbeddedIndex(HybridSearch):
             None,
             snapshot.vectors,
             tuple(self._postings),
-            _sign_bits(snapshot.vectors) if len(self._chunks) > COARSE_ABOVE else None,
+            Coarse.of(snapshot.vectors) if len(self._chunks) > COARSE_ABOVE else None,
         )
         by_lang: dict[str, list[int]] = {}
         for row, c in enumerate(self._chunks):
@@ -111,8 +112,9 @@ class EmbeddedIndex(HybridSearch):
         if not selection.rows:
             return {}
         rows, vectors = selection.rows, selection.vectors
-        if selection.bits is not None:
-            positions = _nearest_by_bits(selection.bits, _sign_bits(plan.vector))
+        if selection.coarse is not None:
+            coarse = selection.coarse
+            positions = _nearest_by_bits(coarse.bits, coarse.query_bits(plan.vector))
             rows = [rows[p] for p in positions]
             vectors = b"".join(vectors[p * DIM : (p + 1) * DIM] for p in positions)
         top = _largest(_dots(plan.vector, vectors, len(rows)), rows, CANDIDATES)
@@ -131,8 +133,8 @@ class EmbeddedIndex(HybridSearch):
         self, rows: list[int], langs: tuple[str, ...], allowed: frozenset[int] | None
     ) -> Selection:
         vectors = b"".join(self.snapshot.vector(r) for r in rows)
-        bits = _sign_bits(vectors) if len(rows) > COARSE_ABOVE else None
-        return Selection(rows, allowed, vectors, langs, bits)
+        coarse = Coarse.of(vectors) if len(rows) > COARSE_ABOVE else None
+        return Selection(rows, allowed, vectors, langs, coarse)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +143,44 @@ class Selection:
     allowed: frozenset[int] | None  # None: every row of its languages
     vectors: bytes  # the rows' vectors, in the same order
     langs: tuple[str, ...]  # the languages whose postings it reads
-    bits: bytes | None  # the vectors' sign bits, for a selection large enough to need them
+    coarse: Coarse | None  # for a selection large enough to need the coarse pass
+
+
+@dataclass(frozen=True, slots=True)
+class Coarse:
+    """One bit per dimension of each vector: whether it lies below the vectors' mean there.
+    Centred first, because e5's vectors share a large common direction: raw signs agree across
+    most texts. On 100,000 vectors spread around 2,206 Bitext utterances' e5 vectors, the 2,000
+    nearest by raw signs held 75% of the best 50 by dot product; centred, 99.5% (and the best
+    one for each of 100 held-back utterances)."""
+
+    mean: bytes  # int8, estimated from a sample of the vectors
+    bits: bytes
+
+    @classmethod
+    def of(cls, vectors: bytes) -> Coarse:
+        import simsimd
+
+        n = len(vectors) // DIM
+        rows = range(0, n, max(1, n // MEAN_SAMPLE))
+        sums = [0] * DIM
+        for row in rows:
+            for d, v in enumerate(memoryview(vectors[row * DIM : (row + 1) * DIM]).cast("b")):
+                sums[d] += v
+        mean = bytes(round(total / len(rows)) & 0xFF for total in sums)
+        centred: Any = simsimd.wsum(
+            memoryview(vectors).cast("b"), memoryview(mean * n).cast("b"), alpha=1.0, beta=-1.0
+        )  # int8, saturating: a sign never flips
+        return cls(mean, _sign_bits(bytes(memoryview(centred).cast("B"))))
+
+    def query_bits(self, vector: bytes) -> bytes:
+        centred = (
+            max(-128, min(127, v - m))
+            for v, m in zip(
+                memoryview(vector).cast("b"), memoryview(self.mean).cast("b"), strict=True
+            )
+        )
+        return _sign_bits(bytes(c & 0xFF for c in centred))
 
 
 _NOTHING = Selection((), frozenset(), b"", (), None)
