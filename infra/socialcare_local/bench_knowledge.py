@@ -48,6 +48,7 @@ HELDOUT = ROOT / "tests" / "data" / "heldout_helpcentre"
 COLLOQUIAL = ROOT / "tests" / "data" / "helpcentre_queries.jsonl"
 FIGURE = ROOT / "bench" / "knowledge_recall.png"
 METHODS = ("lexical", "dense", "hybrid", "hybrid+topics")
+INGESTED_ARTICLES = 60
 Query = tuple[str, str, str]  # text, language, expected document id
 
 
@@ -189,25 +190,36 @@ def bench_latency(results: dict[str, Any], engine: E5Engine) -> None:
 
 
 def bench_ingestion(results: dict[str, Any], engine: E5Engine) -> None:
-    """Real ingestion (read, chunk, embed, publish) of generated Markdown articles."""
+    """Real ingestion (read, chunk, embed, publish) of generated Markdown articles, every chunk's
+    text unique (ingestion embeds a text the index already holds only once); beside it, in the
+    same run, the engine embedding a sample of those chunks alone: the baseline ingestion cannot
+    beat."""
     documents = load_folder(HELPCENTRE)
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "docs"
         source.mkdir()
         rng = random.Random(7)
-        for n in range(120):
+        for n in range(INGESTED_ARTICLES):
             doc = rng.choice(documents)
+            text = "\n\n".join(f"{p} ({n}.{i})" for i, p in enumerate(doc.text.split("\n\n")))
             (source / f"doc-{n}.md").write_text(
-                f"---\nid: doc-{n}\nlang: {doc.lang}\n---\n{doc.text}\n"
+                f"---\nid: doc-{n}\nlang: {doc.lang}\n---\n{text}\n"
             )
         store = SnapshotStore(FolderBlobs(Path(folder) / "store"))
         started = time.perf_counter()
         report = ingest(source, index="bench", store=store, embedder=engine)
         elapsed = time.perf_counter() - started
+        snapshot = store.load("bench")
+    assert snapshot is not None
     per_chunk = elapsed / report.embedded
+    sample = [c.embedding_text for c in snapshot.chunks[:16]]
+    started = time.perf_counter()
+    engine.passages(sample)
+    alone = (time.perf_counter() - started) / len(sample)
     results["kb_ingest_throughput"] = {
-        "figure": f"{1 / per_chunk:.1f} chunks/s ({per_chunk * 10_000 / 60:.0f} min per 10,000 "
-        f"chunks; read, chunk, embed, publish; {report.embedded} chunks measured)"
+        "figure": f"{1 / per_chunk:.2f} chunks/s ({per_chunk * 10_000 / 60:.0f} min per 10,000 "
+        f"chunks; read, chunk, embed, publish; {report.embedded} chunks measured)",
+        "baseline": f"{1 / alone:.2f} chunks/s embedding alone (the same chunks' texts)",
     }
 
 

@@ -6,14 +6,17 @@ embedded index's."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from socialcare.knowledge.embedded_index import EmbeddedIndex
 from socialcare.knowledge.embeddings import DIM, E5Engine, packaged_engine
+from socialcare.knowledge.ingestion import ingest, remove
 from socialcare.knowledge.opensearch_client import opensearch_client
 from socialcare.knowledge.opensearch_index import OpenSearchIndex, OpenSearchPublisher
 from socialcare.knowledge.port import KnowledgeUnavailable
+from socialcare.knowledge.snapshots import FolderBlobs, SnapshotStore
 from socialcare.knowledge.topics import packaged
 from socialcare_local.http_server import LoopbackServer
 from socialcare_local.moto_server import free_port
@@ -145,3 +148,33 @@ def test_empty_and_punctuation_queries_never_reach_the_cluster(
 
     assert [remote.search(q) for q in ("", "?!…。", "   ")] == [[], [], []]
     assert fake.requests == []
+
+
+def test_a_removed_file_leaves_the_live_opensearch_index(
+    cluster: tuple[FakeOpenSearch, str], engine: E5Engine, tmp_path: Path
+) -> None:
+    """GIVEN two uploaded files ingested into OpenSearch (through the snapshot store, as
+    KbIngestFunction does) WHEN one file is removed THEN a third version index goes live behind
+    the alias without any chunk of the removed file's document, and the other stays."""
+    fake, url = cluster
+    store = SnapshotStore(FolderBlobs(tmp_path / "store"))
+    publishers = [OpenSearchPublisher(opensearch_client(url))]
+    for name, text in (("warranty", "Two years of warranty."), ("returns", "30 days to return.")):
+        (tmp_path / f"{name}.md").write_text(f"---\nid: {name}\nlang: en\n---\n{text}\n")
+        ingest(
+            tmp_path / f"{name}.md",
+            index="helpcentre",
+            store=store,
+            embedder=engine,
+            publishers=publishers,
+            source=f"documents/{name}.md",
+        )
+
+    report = remove("documents/warranty.md", index="helpcentre", store=store, publishers=publishers)
+
+    assert (report.removed, report.published) == (
+        ["en/warranty"],
+        ["opensearch helpcentre-v0003 as helpcentre"],
+    )
+    assert fake.aliases["helpcentre"] == {"helpcentre-v0003"}
+    assert {d["doc_key"] for d in fake.live_docs("helpcentre").values()} == {"en/returns"}

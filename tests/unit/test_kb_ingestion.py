@@ -129,3 +129,50 @@ def test_readers_move_to_a_new_version_only_once_it_is_whole(
     assert reader.index.snapshot.version == 4
     folders = {p.split("/")[1] for p in store.blobs.list("brand/") if "/v" in p}
     assert folders == {"v0002", "v0003", "v0004"}
+
+
+def test_a_file_ingested_again_without_a_row_drops_that_document(
+    tmp_path: Path, store: SnapshotStore, engine: E5Engine
+) -> None:
+    """GIVEN a CSV FAQ uploaded as documents/faq.csv with two questions WHEN the file is uploaded
+    again without the second THEN the new version holds only the first, and the second is
+    reported removed; a file read with problems removes nothing."""
+    faq = tmp_path / "faq.csv"
+    faq.write_text("question,answer\nDo you gift wrap?,Yes for 2 EUR.\nCan I pay cash?,No.\n")
+    first = ingest(faq, index="faq", store=store, embedder=engine, source="documents/faq.csv")
+    faq.write_text("question,answer\nDo you gift wrap?,Yes for 2 EUR.\n")
+
+    second = ingest(faq, index="faq", store=store, embedder=engine, source="documents/faq.csv")
+
+    assert len(first.added) == 2
+    assert (len(second.removed), len(second.unchanged), second.version) == (1, 1, 2)
+    snapshot = store.load("faq")
+    assert snapshot is not None
+    assert {c.title for c in snapshot.chunks} == {"Do you gift wrap?"}
+    faq.write_text("question,reply\nDo you gift wrap?,Yes.\n")
+    broken = ingest(faq, index="faq", store=store, embedder=engine, source="documents/faq.csv")
+    assert (broken.removed, broken.version) == ([], 2)
+
+
+def test_an_edited_long_article_re_embeds_only_the_chunks_that_changed(
+    tmp_path: Path, store: SnapshotStore, engine: E5Engine
+) -> None:
+    """GIVEN a long article ingested in several chunks WHEN its last paragraph is edited and it
+    is ingested again THEN only the chunks holding that paragraph are embedded again, and the
+    new version still holds every chunk, the edit included."""
+    paragraphs = [
+        f"Section {n}: " + " ".join(["lamps ship in recycled boxes"] * 25) for n in range(6)
+    ]
+    article = tmp_path / "shipping.md"
+    article.write_text("---\nid: shipping\nlang: en\n---\n" + "\n\n".join(paragraphs) + "\n")
+    first = ingest(article, index="kb", store=store, embedder=engine)
+    paragraphs[-1] = "Section 5: parcels to Norway now take four days."
+    article.write_text("---\nid: shipping\nlang: en\n---\n" + "\n\n".join(paragraphs) + "\n")
+
+    second = ingest(article, index="kb", store=store, embedder=engine)
+
+    assert first.embedded == first.chunks >= 4
+    assert 1 <= second.embedded < first.embedded / 2
+    snapshot = store.load("kb")
+    assert snapshot is not None and len(snapshot.chunks) == second.chunks
+    assert any("Norway" in c.text for c in snapshot.chunks)

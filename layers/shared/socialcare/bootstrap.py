@@ -271,11 +271,11 @@ def publishers() -> list[Publisher]:
     return [OpenSearchPublisher(_opensearch())]
 
 
-def uploaded_documents(event: dict[str, Any]) -> list[AbstractContextManager[Path]]:
-    """Each S3 object of an ObjectCreated event, as a local file while the context is open."""
-    from socialcare.store.s3_blobs import uploaded_objects
+def downloaded_document(bucket: str, key: str) -> AbstractContextManager[Path]:
+    """The S3 object as a local file while the context is open."""
+    from socialcare.store.s3_blobs import downloaded
 
-    return uploaded_objects(event)
+    return downloaded(bucket, key)
 
 
 @cache

@@ -152,25 +152,36 @@ def worker_handler() -> LambdaHandler:
 
 
 def kb_ingest_handler() -> LambdaHandler:
-    """S3 ObjectCreated events: each uploaded file is read, chunked, embedded and published as
-    the next version of the index. A file that cannot be read is logged with its reason and
-    acknowledged (retrying would not help); an unreachable store or cluster raises, so that
-    Lambda retries the event."""
+    """S3 events under documents/: an uploaded file is read, chunked, embedded and published as
+    the next version of the index; a deleted file's documents leave it, as the next version. A
+    file that cannot be read is logged with its reason and acknowledged (retrying would not
+    help); an unreachable store or cluster raises, so that Lambda retries the event."""
 
     @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        from socialcare.knowledge.ingestion import ingest
+        from socialcare.knowledge.bucket_events import bucket_changes
+        from socialcare.knowledge.ingestion import ingest, remove
 
+        config = bootstrap.settings()
         reports = []
-        for upload in bootstrap.uploaded_documents(event):
-            with upload as path:
-                report = ingest(
-                    path,
-                    index=bootstrap.settings().kb_index,
+        for change in bucket_changes(event):
+            if change.removed:
+                report = remove(
+                    change.key,
+                    index=config.kb_index,
                     store=bootstrap.snapshot_store(),
-                    embedder=bootstrap.embedder(),
                     publishers=bootstrap.publishers(),
                 )
+            else:
+                with bootstrap.downloaded_document(change.bucket, change.key) as path:
+                    report = ingest(
+                        path,
+                        index=config.kb_index,
+                        store=bootstrap.snapshot_store(),
+                        embedder=bootstrap.embedder(),
+                        publishers=bootstrap.publishers(),
+                        source=change.key,
+                    )
             for problem in report.problems:
                 logger.warning(
                     "document skipped", extra={"source": problem.source, "reason": problem.reason}
@@ -183,10 +194,17 @@ def kb_ingest_handler() -> LambdaHandler:
                     "added": len(report.added),
                     "replaced": len(report.replaced),
                     "unchanged": len(report.unchanged),
+                    "removed": len(report.removed),
                     "chunks": report.chunks,
                 },
             )
-            reports.append({"version": report.version, "problems": len(report.problems)})
+            reports.append(
+                {
+                    "version": report.version,
+                    "problems": len(report.problems),
+                    "removed": len(report.removed),
+                }
+            )
         return {"ingested": reports}
 
     return handler

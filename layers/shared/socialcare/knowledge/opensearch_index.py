@@ -22,7 +22,8 @@ KEEP_VERSIONS = 2  # indexes kept behind the live one
 _FIELDS = ["key", "doc_key", "id", "title", "text", "lang", "url", "tags", "lead"]
 
 # Every version index gets these: given when it is created, and kept as the index template
-# `socialcare-kb-<name>` for `<name>-v*` (so an index made by hand gets them too).
+# `socialcare-kb-<name>` for `<name>-v*` (so an index made by hand gets them too). template.yaml
+# declares the same on KnowledgeCollection (Metadata.IndexTemplate); a unit test keeps them equal.
 SETTINGS: dict[str, Any] = {
     "index": {"knn": True},
     "analysis": {"analyzer": {"socialcare_terms": {"type": "custom", "tokenizer": "whitespace"}}},

@@ -65,9 +65,14 @@ class Snapshot:
     chunks: list[IndexedChunk] = field(default_factory=list)
     vectors: bytes = b""  # len(chunks) rows of DIM int8 values
     digests: dict[str, str] = field(default_factory=dict)  # doc_key -> Document.digest
+    sources: dict[str, str] = field(default_factory=dict)  # doc_key -> the file that holds it
 
     def vector(self, row: int) -> bytes:
         return self.vectors[row * DIM : (row + 1) * DIM]
+
+    def owned_by(self, source: str) -> list[str]:
+        """The documents last ingested from `source` (an S3 key)."""
+        return [key for key, where in self.sources.items() if where == source]
 
 
 class Blobs(Protocol):
@@ -130,7 +135,9 @@ class SnapshotStore:
         vectors = self._required(f"{base}/vectors.i8")
         if len(vectors) != len(chunks) * DIM:
             raise ValueError(f"{base}: {len(vectors)} vector bytes for {len(chunks)} chunks")
-        return Snapshot(name, version, chunks, vectors, manifest["digests"])
+        return Snapshot(
+            name, version, chunks, vectors, manifest["digests"], manifest.get("sources", {})
+        )
 
     def publish(self, snapshot: Snapshot) -> int:
         """Writes the snapshot as the next version, then points the alias at it."""
@@ -144,6 +151,7 @@ class SnapshotStore:
             "version": version,
             "chunks": len(snapshot.chunks),
             "digests": snapshot.digests,
+            "sources": snapshot.sources,
         }
         self.blobs.put(
             f"{base}/manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote_plus
+from typing import TYPE_CHECKING
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -89,12 +88,3 @@ def downloaded(bucket: str, key: str, client: S3Client | None = None) -> Iterato
         except (BotoCoreError, ClientError) as error:
             raise KnowledgeUnavailable(f"cannot fetch s3://{bucket}/{key}: {error}") from error
         yield target
-
-
-def uploaded_objects(event: dict[str, Any]) -> list[AbstractContextManager[Path]]:
-    """The objects an S3 event notification names (keys arrive URL-encoded, '+' for spaces)."""
-    return [
-        downloaded(r["s3"]["bucket"]["name"], unquote_plus(r["s3"]["object"]["key"]))
-        for r in event.get("Records", [])
-        if r.get("eventSource") == "aws:s3"
-    ]
