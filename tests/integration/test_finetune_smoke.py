@@ -1,7 +1,8 @@
 """Fine-tuning end to end on CPU, the way a user runs it: `python -m inference.finetune` with a
 tiny recipe trains a tiny chat model built in the test on real fine-tuning data for a few
 steps; the loss falls, the adapter loads onto its base, the merged model is the base with the
-adapter, and `transformers serve` serves the merged model over the OpenAI-compatible API."""
+adapter, and the local LLM server (`make llm`, `make up` with LOCAL_LLM_MODEL) serves the merged
+model with `transformers serve` over the OpenAI-compatible API."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from socialcare.generate.brand import BrandPolicy, load_brand_policy
 from socialcare.knowledge.embedded_index import EmbeddedIndex
 from socialcare.learning.datasets import ExampleBuilder, bitext_sources, write_jsonl
 from socialcare.understand.intents import shipped_model
-from tests.conftest import TinyLlm
+from socialcare_local.llm_server import LlmServer, local_model
+from socialcare_local.moto_server import free_port
 from tests.llm.tiny_model import chat_model
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +79,10 @@ def _recipe(folder: Path, base: Path, dataset: Path) -> Path:
 
 
 def test_a_tiny_model_fine_tunes_on_cpu_and_its_merged_model_is_served(
-    tmp_path: Path, shipped_index: EmbeddedIndex, brand: BrandPolicy, tiny_llm: TinyLlm
+    tmp_path: Path,
+    shipped_index: EmbeddedIndex,
+    brand: BrandPolicy,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import torch
     from peft import PeftModel
@@ -121,13 +126,18 @@ def test_a_tiny_model_fine_tunes_on_cpu_and_its_merged_model_is_served(
     assert not torch.allclose(tuned, before, atol=1e-3)
     assert torch.allclose(merged, tuned, atol=1e-4)
 
-    body = {"model": str(out / "merged"), "messages": prompt, "max_tokens": 8, "temperature": 0}
-    request = urllib.request.Request(
-        f"{tiny_llm.base_url}/chat/completions",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=120) as response:
-        answer = json.loads(response.read())
+    monkeypatch.setenv("LOCAL_LLM_MODEL", str(out / "merged"))
+    server = LlmServer(free_port(), local_model()).start()
+    try:
+        body = {"model": server.model, "messages": prompt, "max_tokens": 8, "temperature": 0}
+        request = urllib.request.Request(
+            f"{server.base_url}/chat/completions",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=120) as response:
+            answer = json.loads(response.read())
+    finally:
+        server.stop()
     assert answer["choices"][0]["message"]["content"]
     assert answer["usage"]["completion_tokens"] > 0
