@@ -55,6 +55,11 @@ def examples(
     return list(builder.examples(bitext_sources(bitext_sample, builder), "bitext"))
 
 
+def _dataset_bitext(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    command = [str(SOCIALCARE), "dataset", "bitext", "--bitext", str(source), "--out", str(out)]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
 def _questions(path: Path) -> dict[str, dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         return {row["instruction"]: row for row in csv.DictReader(handle)}
@@ -141,12 +146,7 @@ def test_the_cli_writes_the_dataset_and_says_what_it_left_out(
     """GIVEN the sample WHEN `socialcare dataset bitext` runs THEN it writes JSON lines and
     reports how many replies and labels it wrote and how many held-out rows it left out."""
     out = tmp_path / "sft.jsonl"
-    result = subprocess.run(
-        [str(SOCIALCARE), "dataset", "bitext", "--bitext", str(bitext_sample), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _dataset_bitext(bitext_sample, out)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     heldout = sum(1 for text in _questions(bitext_sample) if is_heldout(text))
@@ -170,12 +170,7 @@ def test_a_bad_csv_gets_a_clear_error_and_no_file(
     runs THEN it fails naming the problem, and writes no dataset."""
     source, out = tmp_path / "bad.csv", tmp_path / "sft.jsonl"
     source.write_bytes(content)
-    result = subprocess.run(
-        [str(SOCIALCARE), "dataset", "bitext", "--bitext", str(source), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _dataset_bitext(source, out)
     assert result.returncode == 1
     assert expected in result.stderr
     assert str(source) in result.stderr
