@@ -13,7 +13,9 @@ import matplotlib.pyplot as plt
 def plot_loss(log: list[dict[str, float]], path: Path, title: str) -> None:
     steps = [e["step"] for e in log]
     losses = [e["loss"] for e in log]
-    window = max(1, len(losses) // 20)
+    window = min(
+        len(losses), max(5, len(losses) // 20)
+    )  # steps mix tasks: the mean shows the trend
     smoothed = [
         sum(losses[max(0, i - window + 1) : i + 1]) / len(losses[max(0, i - window + 1) : i + 1])
         for i in range(len(losses))
@@ -22,7 +24,7 @@ def plot_loss(log: list[dict[str, float]], path: Path, title: str) -> None:
     axes.plot(steps, losses, color="#9bb8d3", linewidth=1, label="per step")
     axes.plot(steps, smoothed, color="#1f4e79", linewidth=2, label=f"mean of {window} steps")
     axes.set_xlabel("optimizer step")
-    axes.set_ylabel("cross-entropy on the reply tokens")
+    axes.set_ylabel("cross-entropy on the assistant's tokens")
     axes.set_title(title)
     axes.grid(alpha=0.3)
     axes.legend()

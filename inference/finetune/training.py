@@ -88,7 +88,7 @@ def run(recipe: Recipe, say: Say | None = None) -> dict[str, Any]:
     }
     recipe.metrics_path.parent.mkdir(parents=True, exist_ok=True)
     recipe.metrics_path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-    plot_loss(progress.log, recipe.plot_path, f"{recipe.name}: training loss (reply tokens)")
+    plot_loss(progress.log, recipe.plot_path, f"{recipe.name}: training loss")
     say(f"metrics: {recipe.metrics_path}\nloss plot: {recipe.plot_path}")
     return metrics
 
