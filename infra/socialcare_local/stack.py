@@ -13,7 +13,7 @@ from socialcare_local.cfn_template import Template
 from socialcare_local.gateway import Gateway, Route
 from socialcare_local.http_server import LoopbackServer
 from socialcare_local.lambdas import LocalFunction
-from socialcare_local.llm_server import LlmServer, smollm2
+from socialcare_local.llm_server import LlmServer, local_model
 from socialcare_local.moto_server import MotoServer, ensure_free, http_status, wait_until
 from socialcare_local.poller import SqsPoller
 from socialcare_local.provision import function_environment, provision
@@ -109,7 +109,7 @@ class LocalStack:
         for port in (self.config.gateway_port, self.config.sandbox_port):
             ensure_free(port)
         if self.config.llm and not self.llm_endpoint:
-            self.llm = LlmServer(self.config.llm_port, smollm2()).start()
+            self.llm = LlmServer(self.config.llm_port, local_model()).start()
             self.template.parameters.update(
                 {
                     **LOCAL_LLM_PARAMETERS,

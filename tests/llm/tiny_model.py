@@ -8,6 +8,9 @@ Both share a byte-level BPE tokenizer trained here on the help centre.
   are zero, so the next token depends on the current one only, and every token of the answer
   leads to the next (a bigram chain from the generation marker to the end-of-turn token).
 - `random_model`: random weights; it writes gibberish, which is what the guards must stop.
+- `chat_model`: random weights with a ChatML template whose generation prompt begins the
+  assistant's turn as the conversation renders it, as real chat models do: what fine-tuning
+  needs to put the loss on the assistant's tokens alone.
 """
 
 from __future__ import annotations
@@ -44,6 +47,11 @@ CHAT_TEMPLATE = (
     "message['content'] + '<|im_end|>\n' }}{% endfor %}"
     "{% if add_generation_prompt %}{{ '" + GENERATION_MARKER + "' }}{% endif %}"
 )
+CHATML_TEMPLATE = (
+    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + "
+    "message['content'] + '<|im_end|>\n' }}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
+)
 SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", GENERATION_MARKER]
 HIDDEN = 64
 
@@ -73,6 +81,12 @@ def answering_model(folder: Path) -> Path:
 
 def random_model(folder: Path) -> Path:
     tokenizer = _tokenizer()
+    return _save(_model(tokenizer), tokenizer, folder)
+
+
+def chat_model(folder: Path) -> Path:
+    tokenizer = _tokenizer()
+    tokenizer.chat_template = CHATML_TEMPLATE
     return _save(_model(tokenizer), tokenizer, folder)
 
 
