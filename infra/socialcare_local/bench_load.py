@@ -57,7 +57,7 @@ QUESTIONS = (
     "how long does delivery take?",
     "which payment methods can I use?",
     "how do I cancel my order?",
-    "how can I track my order?",
+    "how do I reset my password?",
     "I want to return an item",
 )
 CHANNELS = ("telegram", "whatsapp", "messenger", "line", "x")
