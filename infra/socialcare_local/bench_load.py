@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ import boto3
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.pipeline import compose
 from socialcare_local import readme_tables
+from socialcare_local.moto_serial import COUNTS_PATH
 from socialcare_local.moto_server import AWS_ENV, free_port, http_status, wait_until
 from socialcare_local.traffic import (
     Delivery,
@@ -142,6 +144,11 @@ class RunningStack:
             aws_secret_access_key=AWS_ENV["AWS_SECRET_ACCESS_KEY"],
             region_name=AWS_ENV["AWS_REGION"],
         ).client(service, endpoint_url=self.moto)
+
+    def moto_requests(self) -> Counter[str]:
+        """The requests the stack's moto server has answered, by operation."""
+        with urllib.request.urlopen(f"{self.moto}{COUNTS_PATH}", timeout=30) as response:
+            return Counter(json.loads(response.read()))
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log else ""
@@ -278,12 +285,14 @@ def run(
 ) -> dict[str, Any]:
     per = max(1, messages // conversations)
     openings = _expected_openings()
+    load_before = os.getloadavg()[0]
     print("load: the worker's single-process ceiling ...", file=sys.stderr, flush=True)
     single = RunningStack(worker_concurrency=1)
     try:
         ceiling = measure_ceiling(single, messages=min(300, messages))
     finally:
         single.stop()
+    print(f"load: single-process ceiling {ceiling:.1f} messages/s", file=sys.stderr, flush=True)
     print(
         f"load: starting the local stack, {workers} worker invocations ...",
         file=sys.stderr,
@@ -302,6 +311,7 @@ def run(
         threading.Thread(
             target=_progress, args=(stack, per * conversations, progress), daemon=True
         ).start()
+        requests_before = stack.moto_requests()
         started = send_load(stack, people, per, rate)
         # Bounded: everything answered, or a minute (plus the backlog at the worker's single
         # process ceiling) after the last POST.
@@ -309,6 +319,7 @@ def run(
         time.sleep(2.0)  # anything doubled would show within the redelivery delay
         sent = stack.sent()
         progress.set()
+        requests = stack.moto_requests() - requests_before
     finally:
         stack.stop()
     checked = check(people, sent, openings, per)
@@ -333,8 +344,24 @@ def run(
         "throughput_per_s": round(len(sent) / max(last_reply - started, 1e-9), 1),
         "worker_ceiling_per_s": round(ceiling, 1),
         "concurrent_worker_invocations": workers,
+        # AWS calls the stack made per message (webhooks, worker, poller, idle polling included).
+        "moto_requests_per_message": {
+            operation.rpartition(".")[2]: round(count / (per * conversations), 2)
+            for operation, count in requests.most_common()
+        },
         "p95_target_s": P95_TARGET_S,
+        # The conditions: the machine's cores and how busy other programs kept them.
+        "cpus": os.cpu_count(),
+        "load_average_before": round(load_before, 1),
+        "load_average_after": round(os.getloadavg()[0], 1),
     }
+    print(
+        f"load: answered {len(seconds)}, p95 {result['latency_p95_s']} s, "
+        f"{result['throughput_per_s']}/s against the single-process ceiling of "
+        f"{result['worker_ceiling_per_s']}/s",
+        file=sys.stderr,
+        flush=True,
+    )
     _plot(checked["latencies"], started, result)
     return result
 
@@ -408,8 +435,24 @@ def table(result: dict[str, Any]) -> str:
             f"p95 ≤ {P95_TARGET_S:g} s {'✅' if ok else '❌'}",
         ),
         (
-            "throughput / worker ceiling (same run)",
-            f"{result['throughput_per_s']} / {result['worker_ceiling_per_s']} per s",
+            "throughput / single-process worker ceiling (same run)",
+            f"{result['throughput_per_s']} / {result['worker_ceiling_per_s']} per s "
+            f"({result['concurrent_worker_invocations']} concurrent invocations)",
+            "",
+        ),
+        (
+            "AWS (moto) requests per message",
+            f"{sum(result.get('moto_requests_per_message', {}).values()):.1f}: "
+            + ", ".join(
+                f"{operation} {count}"
+                for operation, count in result.get("moto_requests_per_message", {}).items()
+            ),
+            "",
+        ),
+        (
+            "machine: cores / load average before, after",
+            f"{result.get('cpus', '?')} / {result.get('load_average_before', '?')}, "
+            f"{result.get('load_average_after', '?')}",
             "",
         ),
     ]

@@ -13,11 +13,13 @@ send and receive, so a backlog made each call slower the longer it grew)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -60,13 +62,27 @@ def _within_retention(self: sqs_models.SQSBackend, queue_name: str, message: Any
     return bool(retention_s + message.sent_timestamp / 1000 > time.time())
 
 
+COUNTS_PATH = "/_socialcare/requests"  # GET: the requests answered so far, by operation
+
+
 class OneAtATime:
+    """The moto application behind one lock, counting the requests it answers by operation
+    (`X-Amz-Target`, as DynamoDB's and SQS's JSON protocols name it): what `make load` reports
+    per message."""
+
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self._app = app
         self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        if environ.get("PATH_INFO") == COUNTS_PATH:
+            with self._lock:
+                body = json.dumps(self._counts).encode()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body]
         with self._lock:
+            self._counts[environ.get("HTTP_X_AMZ_TARGET", "other")] += 1
             return list(self._app(environ, start_response))
 
 
