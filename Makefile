@@ -87,11 +87,12 @@ build: sam
 	$(SAM) build
 
 ## A bounded load run over loopback: bench/load.json, bench/load.png, the README's load table.
-## MESSAGES, CONVERSATIONS, RATE (a second), WORKERS (concurrent worker invocations) override.
+## MESSAGES, CONVERSATIONS, RATE (a second), WORKERS (concurrent worker invocations) override;
+## PROFILE=1 also writes a py-spy flame graph of the stack and moto during the load (bench/load_profile.svg).
 load: install
 	$(PY) -m socialcare_local.bench_load $(if $(MESSAGES),--messages $(MESSAGES)) \
 		$(if $(CONVERSATIONS),--conversations $(CONVERSATIONS)) $(if $(RATE),--rate $(RATE)) \
-		$(if $(WORKERS),--workers $(WORKERS))
+		$(if $(WORKERS),--workers $(WORKERS)) $(if $(PROFILE),--profile)
 
 ## Benchmarks: results to bench/results.json, summarised in README.md
 bench: install sam

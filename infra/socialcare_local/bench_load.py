@@ -20,11 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ import boto3
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.pipeline import compose
 from socialcare_local import readme_tables
+from socialcare_local.moto_serial import COUNTS_PATH
 from socialcare_local.moto_server import AWS_ENV, free_port, http_status, wait_until
 from socialcare_local.traffic import (
     Delivery,
@@ -50,6 +53,7 @@ from socialcare_local.traffic import (
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "load.json"
 PLOT = ROOT / "bench" / "load.png"
+PROFILE = ROOT / "bench" / "load_profile.svg"
 P95_TARGET_S = 1.0
 
 # Questions whose answers differ from the first words on: a reply tells which question it answers.
@@ -57,7 +61,7 @@ QUESTIONS = (
     "how long does delivery take?",
     "which payment methods can I use?",
     "how do I cancel my order?",
-    "how can I track my order?",
+    "how do I reset my password?",
     "I want to return an item",
 )
 CHANNELS = ("telegram", "whatsapp", "messenger", "line", "x")
@@ -143,6 +147,20 @@ class RunningStack:
             region_name=AWS_ENV["AWS_REGION"],
         ).client(service, endpoint_url=self.moto)
 
+    def moto_requests(self) -> Counter[str]:
+        """The requests the stack's moto server has answered, by operation."""
+        with urllib.request.urlopen(f"{self.moto}{COUNTS_PATH}", timeout=30) as response:
+            return Counter(json.loads(response.read()))
+
+    def profile(self, svg: Path) -> subprocess.Popen[bytes]:
+        """py-spy sampling the stack's process and its moto server until SIGINT, then writing
+        their flame graph to `svg`."""
+        svg.parent.mkdir(exist_ok=True)
+        spy = Path(sys.executable).with_name("py-spy")
+        command = [str(spy), "record", "--pid", str(self._process.pid), "--subprocesses"]
+        options = ["--nonblocking", "--rate", "200", "--format", "flamegraph", "--output", str(svg)]
+        return subprocess.Popen([*command, *options], stdout=subprocess.DEVNULL)
+
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log else ""
 
@@ -174,15 +192,19 @@ def measure_ceiling(stack: RunningStack, messages: int) -> float:
     """Messages a second the stack's one worker process answers when the queue is full."""
     sqs = stack.client("sqs")
     queue = sqs.get_queue_url(QueueName="socialcare-local-inbound.fifo")["QueueUrl"]
+    # Each customer asks the questions one after the other, as in the load: a customer asking
+    # the same question again and again is handed to a person, whose conversation the bot leaves
+    # silent, and the silence would read as a lower ceiling.
+    customers = max(1, messages // len(QUESTIONS))
     bodies = [
         InboundMessage(
             Channel.TELEGRAM,
             f"ceiling-{n}",
-            f"telegram:{900_000 + n % 50}",
-            str(900_000 + n % 50),
-            str(900_000 + n % 50),
+            f"telegram:{900_000 + n % customers}",
+            str(900_000 + n % customers),
+            str(900_000 + n % customers),
             Kind.TEXT,
-            QUESTIONS[n % len(QUESTIONS)],
+            QUESTIONS[n // customers % len(QUESTIONS)],
             sent_at=int(time.time()),
         )
         for n in range(messages)
@@ -202,10 +224,12 @@ def measure_ceiling(stack: RunningStack, messages: int) -> float:
                 for i, m in enumerate(bodies[first : first + 10])
             ],
         )
-    sent = stack.wait_for_sent(messages, timeout_s=messages)  # a second a message at worst
-    if len(sent) < messages:
-        raise RuntimeError(f"ceiling run: {len(sent)} of {messages} answered")
-    return messages / (max(s["at"] for s in sent) - started)
+    sent = stack.wait_for_sent(messages, timeout_s=messages)  # bounded: a second a message
+    if not sent:
+        raise RuntimeError(f"ceiling run: none of {messages} answered in {messages} s")
+    if len(sent) < messages:  # a machine this busy has its ceiling measured on what was answered
+        print(f"load: ceiling run, {len(sent)} of {messages} answered", file=sys.stderr)
+    return len(sent) / (max(s["at"] for s in sent) - started)
 
 
 def send_load(
@@ -274,16 +298,24 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run(
-    messages: int = 1000, conversations: int = 200, rate: float = 50.0, workers: int = 4
+    messages: int = 1000,
+    conversations: int = 200,
+    rate: float = 50.0,
+    workers: int = 4,
+    profile: bool = False,
 ) -> dict[str, Any]:
+    """The ceiling, then the load; with `profile`, py-spy samples the stack and its moto server
+    during the load into a flame graph (PROFILE)."""
     per = max(1, messages // conversations)
     openings = _expected_openings()
+    load_before = os.getloadavg()[0]
     print("load: the worker's single-process ceiling ...", file=sys.stderr, flush=True)
     single = RunningStack(worker_concurrency=1)
     try:
         ceiling = measure_ceiling(single, messages=min(300, messages))
     finally:
         single.stop()
+    print(f"load: single-process ceiling {ceiling:.1f} messages/s", file=sys.stderr, flush=True)
     print(
         f"load: starting the local stack, {workers} worker invocations ...",
         file=sys.stderr,
@@ -302,6 +334,8 @@ def run(
         threading.Thread(
             target=_progress, args=(stack, per * conversations, progress), daemon=True
         ).start()
+        requests_before = stack.moto_requests()
+        sampler = stack.profile(PROFILE) if profile else None
         started = send_load(stack, people, per, rate)
         # Bounded: everything answered, or a minute (plus the backlog at the worker's single
         # process ceiling) after the last POST.
@@ -309,6 +343,11 @@ def run(
         time.sleep(2.0)  # anything doubled would show within the redelivery delay
         sent = stack.sent()
         progress.set()
+        requests = stack.moto_requests() - requests_before
+        if sampler:
+            sampler.send_signal(signal.SIGINT)  # py-spy writes the flame graph and exits
+            sampler.wait(timeout=120)
+            print(f"load: profile in {PROFILE}", file=sys.stderr, flush=True)
     finally:
         stack.stop()
     checked = check(people, sent, openings, per)
@@ -333,8 +372,24 @@ def run(
         "throughput_per_s": round(len(sent) / max(last_reply - started, 1e-9), 1),
         "worker_ceiling_per_s": round(ceiling, 1),
         "concurrent_worker_invocations": workers,
+        # AWS calls the stack made per message (webhooks, worker, poller, idle polling included).
+        "moto_requests_per_message": {
+            operation.rpartition(".")[2]: round(count / (per * conversations), 2)
+            for operation, count in requests.most_common()
+        },
         "p95_target_s": P95_TARGET_S,
+        # The conditions: the machine's cores and how busy other programs kept them.
+        "cpus": os.cpu_count(),
+        "load_average_before": round(load_before, 1),
+        "load_average_after": round(os.getloadavg()[0], 1),
     }
+    print(
+        f"load: answered {len(seconds)}, p95 {result['latency_p95_s']} s, "
+        f"{result['throughput_per_s']}/s against the single-process ceiling of "
+        f"{result['worker_ceiling_per_s']}/s",
+        file=sys.stderr,
+        flush=True,
+    )
     _plot(checked["latencies"], started, result)
     return result
 
@@ -408,8 +463,24 @@ def table(result: dict[str, Any]) -> str:
             f"p95 ≤ {P95_TARGET_S:g} s {'✅' if ok else '❌'}",
         ),
         (
-            "throughput / worker ceiling (same run)",
-            f"{result['throughput_per_s']} / {result['worker_ceiling_per_s']} per s",
+            "throughput / single-process worker ceiling (same run)",
+            f"{result['throughput_per_s']} / {result['worker_ceiling_per_s']} per s "
+            f"({result['concurrent_worker_invocations']} concurrent invocations)",
+            "",
+        ),
+        (
+            "AWS (moto) requests per message",
+            f"{sum(result.get('moto_requests_per_message', {}).values()):.1f}: "
+            + ", ".join(
+                f"{operation} {count}"
+                for operation, count in result.get("moto_requests_per_message", {}).items()
+            ),
+            "",
+        ),
+        (
+            "machine: cores / load average before, after",
+            f"{result.get('cpus', '?')} / {result.get('load_average_before', '?')}, "
+            f"{result.get('load_average_after', '?')}",
             "",
         ),
     ]
@@ -426,8 +497,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workers", type=int, default=4, help="concurrent worker invocations (Lambda's scale-out)"
     )
+    parser.add_argument(
+        "--profile", action="store_true", help=f"a py-spy flame graph of the load, to {PROFILE}"
+    )
     args = parser.parse_args(argv)
-    result = run(args.messages, args.conversations, args.rate, args.workers)
+    result = run(args.messages, args.conversations, args.rate, args.workers, args.profile)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     rendered = table(result)

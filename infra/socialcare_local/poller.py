@@ -1,9 +1,15 @@
 """Lambda's SQS event source mapping, locally: batches to the worker, partial batch failures
 honoured, failed messages left for redelivery and, after maxReceiveCount, the dead-letter queue
-(moto applies the queue's redrive policy)."""
+(moto applies the queue's redrive policy).
+
+One thread receives; each batch runs on a free "container" (a concurrent worker invocation), as
+Lambda scales a FIFO queue's consumer out across message groups. SQS never hands out a message of
+a group that has one in flight, so each conversation keeps its order however many containers run.
+Only the receiver polls the queue: idle containers cost the moto server nothing."""
 
 from __future__ import annotations
 
+import queue
 import threading
 from typing import Any
 
@@ -14,6 +20,7 @@ from socialcare_local.lambdas import LocalFunction
 logger = Logger(service="local-poller")
 
 IDLE_SLEEP = 0.02  # short polling: moto's long polling spins a core
+STOP_CHECK_S = 0.2  # how often a receiver waiting for a free container looks for stop()
 
 
 class SqsPoller:
@@ -22,7 +29,7 @@ class SqsPoller:
         sqs: Any,
         queue_url: str,
         queue_arn: str,
-        function: LocalFunction,
+        containers: list[LocalFunction],
         *,
         batch_size: int,
         retry_after_s: int | None = None,
@@ -30,7 +37,10 @@ class SqsPoller:
         self._sqs = sqs
         self._queue_url = queue_url
         self._queue_arn = queue_arn
-        self._function = function
+        self._free: queue.Queue[LocalFunction] = queue.Queue()
+        for container in containers:
+            self._free.put(container)
+        self._containers = len(containers)
         self._batch_size = batch_size
         # None: a failed message waits out the queue's visibility timeout, as in AWS. The demo
         # and the tests shorten it so that retries and the dead-letter queue show within seconds.
@@ -46,10 +56,19 @@ class SqsPoller:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
+        for _ in range(self._containers):  # the batches in flight finish
+            try:
+                self._free.get(timeout=5)
+            except queue.Empty:
+                break
 
     def _run(self) -> None:
         self.running = True
         while not self._stop.is_set():
+            try:
+                container = self._free.get(timeout=STOP_CHECK_S)
+            except queue.Empty:
+                continue
             messages = self._sqs.receive_message(
                 QueueUrl=self._queue_url,
                 MaxNumberOfMessages=self._batch_size,
@@ -58,15 +77,24 @@ class SqsPoller:
                 WaitTimeSeconds=0,
             ).get("Messages", [])
             if messages:
-                self._deliver(messages)
+                threading.Thread(
+                    target=self._invoke, args=(container, messages), daemon=True
+                ).start()
             else:
+                self._free.put(container)
                 self._stop.wait(IDLE_SLEEP)
         self.running = False
 
-    def _deliver(self, messages: list[dict[str, Any]]) -> None:
+    def _invoke(self, container: LocalFunction, messages: list[dict[str, Any]]) -> None:
+        try:
+            self._deliver(container, messages)
+        finally:
+            self._free.put(container)
+
+    def _deliver(self, container: LocalFunction, messages: list[dict[str, Any]]) -> None:
         event = {"Records": [self._record(m) for m in messages]}
         try:
-            result = self._function.invoke(event)
+            result = container.invoke(event)
             failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
         except Exception:  # a crashed invocation fails the whole batch, as in Lambda
             logger.exception("worker invocation failed")

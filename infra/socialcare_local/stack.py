@@ -141,18 +141,19 @@ class LocalStack:
         for spec in specs:
             for queue, batch_size in spec.queues:
                 physical = self.template.physical[queue]
-                for n in range(max(1, self.config.worker_concurrency)):
-                    # Each concurrent invocation in its own "container": its own module state.
-                    function = self.functions[spec.logical_id] if n == 0 else LocalFunction(spec)
-                    poller = SqsPoller(
-                        sqs,
-                        physical["Ref"],
-                        physical["Arn"],
-                        function,
-                        batch_size=batch_size,
-                        retry_after_s=self.config.retry_after_s,
-                    )
-                    self._pollers.append(poller.start())
+                # Each concurrent invocation in its own "container": its own module state.
+                containers = [self.functions[spec.logical_id]] + [
+                    LocalFunction(spec) for _ in range(self.config.worker_concurrency - 1)
+                ]
+                poller = SqsPoller(
+                    sqs,
+                    physical["Ref"],
+                    physical["Arn"],
+                    containers,
+                    batch_size=batch_size,
+                    retry_after_s=self.config.retry_after_s,
+                )
+                self._pollers.append(poller.start())
         wait_until(lambda: http_status(f"{self.gateway_url}/health") == 200, "the gateway")
         return self
 

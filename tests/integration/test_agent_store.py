@@ -62,6 +62,25 @@ def test_profiles_link_across_channels_and_keep_names_only_with_consent(aws: Tem
     assert "whatsapp:49" in merged.conversations and "whatsapp:49" in merged.linked
 
 
+def test_a_profile_changed_between_a_turns_read_and_its_update_keeps_both_changes(
+    aws: Template,
+) -> None:
+    """GIVEN a worker that has read a customer's profile for its turn, and an agent who then
+    records the customer's name on it WHEN the worker's turn updates the profile from what it read
+    THEN neither change is lost: the name and the conversation are both on the profile."""
+    worker = bootstrap.customers()
+    worker.update("telegram:77", lambda p: replace(p, language="en"))
+    worker.load("telegram:77")  # the turn's read
+    agent = type(worker)(aws.physical["CustomersTable"]["Ref"])
+    agent.update("telegram:77", lambda p: replace(p, display_name="Ada", consent=True))
+
+    worker.update("telegram:77", lambda p: p.saw("telegram:77", "de", ()))
+
+    stored = agent.load("telegram:77")
+    assert (stored.display_name, stored.language) == ("Ada", "de")
+    assert stored.conversations == ("telegram:77",)
+
+
 def test_sample_orders_are_found_by_number(aws: Template) -> None:
     """GIVEN the local stack's sample orders WHEN looked up THEN order 1234 is shipped with DHL and
     an unknown number is None."""

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from socialcare.model import (
@@ -28,6 +27,7 @@ from socialcare.model import (
     StoreUnavailable,
     Turn,
 )
+from socialcare.store.dynamodb_client import dynamodb_client
 from socialcare.store.optimistic import expecting_version
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class DynamoDBConversations:
     ) -> None:
         self._table = table_name
         self._retention = retention_days * 86400
-        self._client = client or boto3.session.Session().client("dynamodb")
+        self._client = client or dynamodb_client()
 
     def load(self, conversation_id: str, channel: Channel) -> Conversation:
         found = self.find(conversation_id)

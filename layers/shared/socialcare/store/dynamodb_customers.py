@@ -7,16 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.exceptions import ClientError
 
 from socialcare.dialogue.profiles import CustomerProfile
+from socialcare.store.dynamodb_client import dynamodb_client
 from socialcare.store.optimistic import expecting_version
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 MAX_ATTEMPTS = 5
+# Profiles read by `load`, kept for the `update` that follows in the same turn (bounded: a turn
+# that fails between the two leaves its entry behind).
+MAX_REMEMBERED = 1024
 
 
 class ProfileConflict(RuntimeError):
@@ -26,16 +29,25 @@ class ProfileConflict(RuntimeError):
 class DynamoDBCustomers:
     def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
         self._table = table_name
-        self._client = client or boto3.session.Session().client("dynamodb")
+        self._client = client or dynamodb_client()
+        self._read: dict[str, tuple[CustomerProfile, int]] = {}
 
     def load(self, customer_id: str) -> CustomerProfile:
-        return self._resolve(customer_id)[0]
+        profile, version = self._resolve(customer_id)
+        if len(self._read) >= MAX_REMEMBERED:
+            self._read.clear()
+        self._read[customer_id] = (profile, version)
+        return profile
 
     def update(
         self, customer_id: str, change: Callable[[CustomerProfile], CustomerProfile]
     ) -> CustomerProfile:
+        """Starts from the profile `load` read for this id, if any, rather than reading it again:
+        the conditional write still refuses it if it changed since, and then reads it afresh."""
+        known = self._read.pop(customer_id, None)
         for _ in range(MAX_ATTEMPTS):
-            profile, version = self._resolve(customer_id)
+            profile, version = known or self._resolve(customer_id)
+            known = None
             changed = change(profile)
             if changed == profile:
                 return profile
