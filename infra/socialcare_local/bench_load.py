@@ -31,13 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
-
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.pipeline import compose
 from socialcare_local import readme_tables
 from socialcare_local.moto_serial import COUNTS_PATH
-from socialcare_local.moto_server import AWS_ENV, free_port, http_status, wait_until
+from socialcare_local.moto_server import free_port, http_status, moto_client, wait_until
 from socialcare_local.traffic import (
     Delivery,
     line_events,
@@ -141,11 +139,7 @@ class RunningStack:
 
     def client(self, service: str) -> Any:
         """A boto3 client of the stack's moto server."""
-        return boto3.session.Session(
-            aws_access_key_id=AWS_ENV["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=AWS_ENV["AWS_SECRET_ACCESS_KEY"],
-            region_name=AWS_ENV["AWS_REGION"],
-        ).client(service, endpoint_url=self.moto)
+        return moto_client(self.moto, service)
 
     def moto_requests(self) -> Counter[str]:
         """The requests the stack's moto server has answered, by operation."""

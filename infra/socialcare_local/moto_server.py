@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from typing import Any
 
 AWS_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -16,6 +17,17 @@ AWS_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
 }
+
+
+def moto_client(url: str, service: str) -> Any:
+    """A boto3 client of the moto server at url (a local stack's), whatever the environment says."""
+    import boto3
+
+    return boto3.session.Session(
+        aws_access_key_id=AWS_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=AWS_ENV["AWS_SECRET_ACCESS_KEY"],
+        region_name=AWS_ENV["AWS_REGION"],
+    ).client(service, endpoint_url=url)
 
 
 class PortBusy(RuntimeError):

@@ -14,10 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 
-from socialcare_local.moto_server import AWS_ENV, free_port, http_status, wait_until
+from socialcare_local.moto_server import free_port, http_status, moto_client, wait_until
 from tests.conftest import TinyLlm
 
 
@@ -29,11 +28,7 @@ class RunningStack:
 
     def client(self, service: str) -> Any:
         """A boto3 client of the stack's moto server."""
-        return boto3.session.Session(
-            aws_access_key_id=AWS_ENV["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=AWS_ENV["AWS_SECRET_ACCESS_KEY"],
-            region_name=AWS_ENV["AWS_REGION"],
-        ).client(service, endpoint_url=self.moto)
+        return moto_client(self.moto, service)
 
 
 def replies_to(
