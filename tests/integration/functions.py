@@ -63,29 +63,6 @@ def queued(sqs: Any, queue_url: str) -> list[dict[str, Any]]:
     return [json.loads(m["Body"]) for m in messages]
 
 
-INBOUND_QUEUE = "socialcare-local-inbound.fifo"
-
-
-def sqs_batch(*messages: InboundMessage) -> dict[str, Any]:
-    """An SQS event as Lambda's event source mapping delivers it to the worker."""
-    return {
-        "Records": [
-            {
-                "messageId": f"sqs-{i}",
-                "receiptHandle": f"rh-{i}",
-                "body": m.to_json(),
-                "attributes": {"MessageGroupId": m.conversation_id, "ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:{INBOUND_QUEUE}",
-                "awsRegion": "us-east-1",
-            }
-            for i, m in enumerate(messages)
-        ]
-    }
-
-
 def telegram_question(chat: int, text: str = "how long does delivery take?") -> InboundMessage:
     """A Telegram customer's first question, as the webhook queues it."""
     return InboundMessage(

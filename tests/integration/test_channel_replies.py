@@ -22,7 +22,7 @@ from socialcare_local.traffic import (
     x_mention,
 )
 from tests.channel_cases import CASES, ChannelCase
-from tests.integration.functions import call_webhook, function, sqs_batch
+from tests.integration.functions import call_webhook, function, sqs_event
 
 DELIVERY_TIME = "how long does delivery take?"
 
@@ -32,7 +32,7 @@ def _parsed(channel: str, delivery: Delivery) -> list[InboundMessage]:
 
 
 def _answer(template: Template, *messages: InboundMessage) -> dict[str, Any]:
-    result: dict[str, Any] = function(template, "WorkerFunction").invoke(sqs_batch(*messages))
+    result: dict[str, Any] = function(template, "WorkerFunction").invoke(sqs_event(*messages))
     return result
 
 

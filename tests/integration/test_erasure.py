@@ -18,7 +18,7 @@ from socialcare import bootstrap
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare_local.cfn_template import Template
 from socialcare_local.sandbox import PlatformSandbox
-from tests.integration.functions import function, sqs_batch
+from tests.integration.functions import function, sqs_event
 
 SOCIALCARE = Path(sys.executable).with_name("socialcare")
 
@@ -60,8 +60,8 @@ def test_erase_removes_one_customer_everywhere_and_audits_it(
     data is untouched, and the audit table records the actor, the time and the counts under the
     customer's pseudonym, not their id."""
     worker = function(aws, "WorkerFunction")
-    worker.invoke(sqs_batch(_message(channel, user, 1), _message(channel, user, 2)))
-    worker.invoke(sqs_batch(_message(channel, "keep-me", 1)))
+    worker.invoke(sqs_event(_message(channel, user, 1), _message(channel, user, 2)))
+    worker.invoke(sqs_event(_message(channel, "keep-me", 1)))
 
     result = _erase(aws, f"{channel}:{user}", "--actor", "dpo@lumen.example")
 
@@ -96,7 +96,7 @@ def test_erasing_a_linked_customer_takes_every_id_and_unlinks_only_their_orders(
     customer = "whatsapp:4915550002"
     conversation = "whatsapp:acct-1:4915550002"
     message = replace(_message(Channel.WHATSAPP, "4915550002", 1), conversation_id=conversation)
-    function(aws, "WorkerFunction").invoke(sqs_batch(message))
+    function(aws, "WorkerFunction").invoke(sqs_event(message))
     profiles = bootstrap.customers()
     profiles.update(customer, lambda p: p.saw(conversation, "en", ("777001", "777002")))
     profiles.link(customer, "telegram:5550002")

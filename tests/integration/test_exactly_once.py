@@ -19,7 +19,7 @@ from socialcare.model import Channel, Conversation
 from socialcare.store.dynamodb_conversations import DynamoDBConversations
 from socialcare_local.cfn_template import ROOT, Template
 from socialcare_local.sandbox import PlatformSandbox
-from tests.integration.functions import function, sqs_batch, telegram_question
+from tests.integration.functions import function, sqs_event, telegram_question
 from tests.integration.test_worker_function import _inject
 
 STEPS = ["after_claim", "after_send", "after_finish"]
@@ -57,7 +57,7 @@ def test_worker_killed_at_any_step_still_answers_exactly_once(
     THEN the customer has exactly one reply, and the history holds the question and one answer."""
     platforms, _ = sandbox
     chat = 700 + STEPS.index(step)
-    event = sqs_batch(telegram_question(chat))
+    event = sqs_event(telegram_question(chat))
 
     assert _killed_worker(step, event) == -signal.SIGKILL
     # The visibility timeout (60 s) outlives the attempt's hold on the message (30 s).
@@ -81,7 +81,7 @@ def test_redelivery_while_the_killed_attempt_still_holds_the_message_waits(
     its hold has expired THEN nothing is sent and the message is reported failed (it comes back
     again later), rather than acknowledged and lost."""
     platforms, _ = sandbox
-    event = sqs_batch(telegram_question(710))
+    event = sqs_event(telegram_question(710))
 
     assert _killed_worker("after_claim", event) == -signal.SIGKILL
     result = function(aws, "WorkerFunction").invoke(event)
@@ -99,7 +99,7 @@ def test_two_workers_on_the_same_message_send_one_reply(
     finds the reply sent: one reply in all."""
     platforms, url = sandbox
     _inject(url, {"channel": "telegram", "delay_s": 1, "count": 1})
-    event = sqs_batch(telegram_question(720))
+    event = sqs_event(telegram_question(720))
     results: list[dict[str, Any]] = []
     # Two containers: each loads the function's module (and its batch processor) on its own.
     containers = [function(aws, "WorkerFunction") for _ in "ab"]

@@ -20,7 +20,7 @@ from socialcare.pipeline import TurnHandler
 from socialcare.store.dynamodb_conversations import DynamoDBConversations
 from socialcare_local.cfn_template import Template
 from socialcare_local.sandbox import PlatformSandbox
-from tests.integration.functions import function, sqs_batch, telegram_question
+from tests.integration.functions import function, sqs_event, telegram_question
 from tests.integration.test_worker_function import _inject
 
 THROTTLED = "ProvisionedThroughputExceededException"
@@ -93,7 +93,7 @@ def test_passing_dynamodb_errors_still_end_in_one_reply(
     platforms, _ = sandbox
     faults.fail(code, "telegram:800", 2)
 
-    result = function(aws, "WorkerFunction").invoke(sqs_batch(telegram_question(800)))
+    result = function(aws, "WorkerFunction").invoke(sqs_event(telegram_question(800)))
 
     assert result == {"batchItemFailures": []}
     assert faults.injected == 2
@@ -114,7 +114,7 @@ def test_lasting_dynamodb_errors_fail_only_their_message(
     faults.fail(code, "telegram:801", -1)
 
     result = function(aws, "WorkerFunction").invoke(
-        sqs_batch(telegram_question(801), telegram_question(802))
+        sqs_event(telegram_question(801), telegram_question(802))
     )
 
     assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-0"}]}
@@ -131,7 +131,7 @@ def test_platform_answering_after_the_timeout_is_resent_once(
     platforms, url = sandbox
     _inject(url, {"channel": "telegram", "delay_s": 6, "count": 1})
     worker = function(aws, "WorkerFunction")
-    event = sqs_batch(telegram_question(803))
+    event = sqs_event(telegram_question(803))
 
     assert worker.invoke(event) == {"batchItemFailures": [{"itemIdentifier": "sqs-0"}]}
     assert worker.invoke(event) == {"batchItemFailures": []}

@@ -12,7 +12,7 @@ from socialcare.model import Channel, Conversation, InboundMessage, Kind
 from socialcare.store.dynamodb_conversations import DynamoDBConversations
 from socialcare_local.cfn_template import Template
 from socialcare_local.sandbox import PlatformSandbox
-from tests.integration.functions import function, sqs_batch
+from tests.integration.functions import function, sqs_event
 
 
 def _message(n: int, text: str, kind: Kind = Kind.TEXT) -> InboundMessage:
@@ -42,7 +42,7 @@ def test_batch_is_answered_in_order_and_recorded(
     worker = function(aws, "WorkerFunction")
 
     result = worker.invoke(
-        sqs_batch(
+        sqs_event(
             _message(1, "how long does delivery take?"),
             _message(2, "你好,我想咨询一下产品的退货政策?"),
         )
@@ -66,8 +66,8 @@ def test_same_message_twice_is_answered_once(
     platforms, _ = sandbox
     worker = function(aws, "WorkerFunction")
 
-    worker.invoke(sqs_batch(_message(3, "hi")))
-    worker.invoke(sqs_batch(_message(3, "hi")))
+    worker.invoke(sqs_event(_message(3, "hi")))
+    worker.invoke(sqs_event(_message(3, "hi")))
 
     assert len(platforms.sent()) == 1
 
@@ -82,7 +82,7 @@ def test_failed_send_reports_the_rest_of_the_fifo_batch_as_failed(
     worker = function(aws, "WorkerFunction")
 
     result = worker.invoke(
-        sqs_batch(_message(4, "hi"), _message(5, "how long does delivery take?"))
+        sqs_event(_message(4, "hi"), _message(5, "how long does delivery take?"))
     )
 
     assert result == {
@@ -99,7 +99,7 @@ def test_send_is_retried_after_429_with_retry_after(
     _inject(url, {"channel": "telegram", "status": 429, "count": 2, "retry_after": 0})
     worker = function(aws, "WorkerFunction")
 
-    result = worker.invoke(sqs_batch(_message(6, "hi")))
+    result = worker.invoke(sqs_event(_message(6, "hi")))
 
     assert result == {"batchItemFailures": []}
     assert len(platforms.sent()) == 1
@@ -124,7 +124,7 @@ def test_poison_message_fails_alone(
         text="hi",
         sent_at=1_700_000_000,
     )
-    event = sqs_batch(_message(7, "hi"), other)
+    event = sqs_event(_message(7, "hi"), other)
     event["Records"][0]["body"] = body
 
     result = worker.invoke(event)
