@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from socialcare import bootstrap
-from socialcare.cli.generate_check import copies_instructions, says_forbidden, without_links
+from socialcare.evaluation.audit import copies_instructions, says_forbidden, without_links
 from socialcare.generate.brand import load_brand_policy
 from socialcare.generate.prompt import build_prompt
 from socialcare.generate.reply_style import reply_style

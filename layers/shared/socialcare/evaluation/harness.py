@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from socialcare.channels.outbound import Outgoing
-from socialcare.cli.generate_check import RecordingWriter, sent_is_grounded, without_links
 from socialcare.evaluation.articles import SHIPPED_ARTICLE
+from socialcare.evaluation.audit import RecordingWriter, sent_is_grounded, without_links
 from socialcare.evaluation.dataset import Case
 from socialcare.generate.llm_port import ChatMessage, ChatModel, LlmError
 from socialcare.generate.prompt import without_echo
