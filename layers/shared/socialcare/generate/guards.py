@@ -185,7 +185,10 @@ def _leaks(said: str, context: GuardContext) -> Iterable[Violation]:
 
 
 def _echo(said: str, question: str) -> Iterable[Violation]:
-    if _shingles(said) & _shingles(question):
+    """A long run of the customer's words, or nothing but the customer's words (a short
+    question asked back)."""
+    said_terms = set(terms(_URL.sub(" ", said)))
+    if _shingles(said) & _shingles(question) or (said_terms and said_terms <= _terms(question)):
         yield Violation("echo", "it repeats the customer's message: answer it instead")
 
 
