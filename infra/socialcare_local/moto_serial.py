@@ -7,9 +7,12 @@ threaded server checks and writes in separate steps, so two requests can interle
 around the application gives back DynamoDB's guarantee.
 
 Since every request of the stack waits on that one lock, what moto spends on each counts: no
-access log line per request, an item's size summed once rather than once per attribute, and
-SQS's clock read without building datetimes (moto reads it for every queued message on every
-send and receive, so a backlog made each call slower the longer it grew)."""
+access log line per request, an item's size summed once rather than once per attribute, SQS's
+clock read without building datetimes (moto reads it for every queued message on every send and
+receive, so a backlog made each call slower the longer it grew), moto's list of services read
+from disk once rather than once per request, and waitress rather than werkzeug's development
+server, which closes every connection: with keep-alive, boto3's connection pools save a TCP
+connection and a server thread per request."""
 
 from __future__ import annotations
 
@@ -23,12 +26,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import waitress
+from moto import backends
 from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.utilities import bytesize
-from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from moto.server import DomainDispatcherApplication, create_backend_app
 from moto.sqs import models as sqs_models
-from werkzeug.serving import run_simple
 
 ITEM_SIZE_LIMIT = 405_000  # moto's: DynamoDB's 400 KB, as measured by moto's authors
 
@@ -62,6 +66,14 @@ def _within_retention(self: sqs_models.SQSBackend, queue_name: str, message: Any
     return bool(retention_s + message.sent_timestamp / 1000 > time.time())
 
 
+_MOTO_MODULES = tuple(backends.list_of_moto_modules())
+
+
+def _moto_modules() -> tuple[str, ...]:
+    """moto's services (the folders of its package: listed and stat'ed for every request)."""
+    return _MOTO_MODULES
+
+
 COUNTS_PATH = "/_socialcare/requests"  # GET: the requests answered so far, by operation
 
 
@@ -88,14 +100,16 @@ class OneAtATime:
 
 def main(host: str, port: int) -> None:
     os.environ.setdefault("MOTO_PORT", str(port))  # as moto's own server does (queue URLs)
-    # No access log: a line per request costs the one thread that answers them all.
+    # No access log: a line per request costs the one lock that answers them all.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    backends.list_of_moto_modules = _moto_modules
     Item.__init__ = _item_init  # type: ignore[method-assign]
     # sqs.models calls both without arguments only (checked for moto 5.2.5, the pinned version).
     sqs_models.unix_time, sqs_models.unix_time_millis = _now_s, _now_ms
     sqs_models.SQSBackend.is_message_valid_based_on_retention_period = _within_retention  # type: ignore[method-assign]
     app = DomainDispatcherApplication(create_backend_app)
-    run_simple(host, port, OneAtATime(app), threaded=True, request_handler=MotoRequestHandler)
+    # Threads enough for the stack's connection pools; one lock serialises the work anyway.
+    waitress.serve(OneAtATime(app), host=host, port=port, threads=8, ident="moto")
 
 
 if __name__ == "__main__":

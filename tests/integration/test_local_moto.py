@@ -1,10 +1,13 @@
 """The local stack's moto server (socialcare_local.moto_serial): DynamoDB's item size limit kept
-while items are sized once rather than once per attribute, and the requests it answered counted."""
+while items are sized once rather than once per attribute, the requests it answered counted, and
+connections kept alive between requests."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import urllib.parse
 import urllib.request
 from collections import Counter
 
@@ -54,6 +57,23 @@ def test_the_requests_answered_are_counted_by_operation(aws: Template) -> None:
 
     after = _counts()
     assert after - before == Counter({"DynamoDB_20120810.GetItem": 2, "AmazonSQS.SendMessage": 1})
+
+
+def test_one_connection_carries_request_after_request(aws: Template) -> None:
+    """GIVEN the local moto server WHEN three requests are sent over one HTTP/1.1 connection THEN
+    each is answered on it and the connection stays open (boto3's pools reuse it rather than
+    opening a connection per AWS call)."""
+    endpoint = urllib.parse.urlsplit(os.environ["AWS_ENDPOINT_URL"])
+    connection = http.client.HTTPConnection(endpoint.hostname or "", endpoint.port, timeout=10)
+    answers = []
+    for _ in range(3):
+        connection.request("GET", COUNTS_PATH)
+        response = connection.getresponse()
+        json.loads(response.read())
+        answers.append((response.status, response.will_close))  # will_close: "Connection: close"
+    connection.close()
+
+    assert answers == [(200, False)] * 3
 
 
 def _counts() -> Counter[str]:
