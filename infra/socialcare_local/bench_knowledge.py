@@ -17,6 +17,7 @@ each search embeds its query with the real model, as the worker does.
 from __future__ import annotations
 
 import json
+import os
 import random
 import statistics
 import sys
@@ -150,18 +151,27 @@ def bench_quality(results: dict[str, Any], embedder: CachedEmbedder) -> None:
 
 
 def bench_latency(results: dict[str, Any], engine: E5Engine) -> None:
-    """Searches of customers' questions, query embedding included; then the same searches with
-    each question's vector already known (the index's own share)."""
+    """Searches of customers' questions, query embedding included: with the engine on one thread
+    (the default) and on every core of the machine (EMBEDDING_THREADS, for a process that has its
+    cores to itself); then the same searches with each question's vector already known (the
+    index's own share)."""
     documents = load_folder(HELPCENTRE)
     words = {
         lang: " ".join(d.text for d in documents if d.lang == lang).split() for lang in ("en", "zh")
     }
     questions = [q for q, _, _ in colloquial_queries()]
+    cores = len(os.sched_getaffinity(0))
+    threaded = E5Engine(packaged_engine()[1], threads=cores)
     for size in (10_000, 100_000):
         _say(f"  generating {size} chunks")
         snapshot = _generated(size, words)
         limit = 20.0 if size == 10_000 else 50.0
-        for name, embedder in (("", engine), ("_vector_known", CachedEmbedder(engine))):
+        variants = (
+            ("", engine),
+            (f"_{cores}_threads", threaded),
+            ("_vector_known", CachedEmbedder(engine)),
+        )
+        for name, embedder in variants:
             index = EmbeddedIndex(snapshot, embedder, packaged())
             rng = random.Random(size)
             samples = []
@@ -186,6 +196,9 @@ def bench_latency(results: dict[str, Any], engine: E5Engine) -> None:
             results["kb_index_size_per_10000_chunks"] = {"figure": f"{on_disk / 2**20:.2f} MB"}
     results["baseline_query_embedding"] = _summary(
         [_timed(lambda q=q: engine.query(q)) for q in questions]
+    )
+    results[f"baseline_query_embedding_{cores}_threads"] = _summary(
+        [_timed(lambda q=q: threaded.query(q)) for q in questions]
     )
 
 

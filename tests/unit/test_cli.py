@@ -144,14 +144,16 @@ def test_channels_shows_the_public_answer_on_x() -> None:
     assert public["audience"] == "public" and len(public["text"]) <= 280
 
 
-def _kb(*args: str, store: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def _kb(
+    *args: str, store: Path, stdin: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(SOCIALCARE), "kb", *args],
         capture_output=True,
         text=True,
         check=False,
         input=stdin,
-        env={**os.environ, "KB_STORE": str(store)},
+        env={**os.environ, "KB_STORE": str(store), **env},
     )
 
 
@@ -196,6 +198,20 @@ def test_kb_search_reads_queries_from_stdin_one_array_per_line(tmp_path: Path) -
     assert arrays[0][0]["id"] == "recover-password"
     assert arrays[3][0]["url"].endswith("/zh/cancel-order")
     assert "line 3" in out.stderr
+
+
+def test_kb_search_on_two_embedding_threads_ranks_and_scores_as_on_one(tmp_path: Path) -> None:
+    """GIVEN an English and a Chinese question WHEN `socialcare kb search` runs with
+    EMBEDDING_THREADS=2 and with the default (one) THEN both print the same results, scores
+    included: the threads split the engine's work, not its arithmetic."""
+    lines = '{"query": "my parcel never arrived"}\n{"query": "我想换一个尺码", "k": 3}\n'
+
+    default = _kb("search", store=tmp_path / "store", stdin=lines)
+    threaded = _kb("search", store=tmp_path / "store", stdin=lines, EMBEDDING_THREADS="2")
+
+    assert default.returncode == threaded.returncode == 0
+    assert [len(json.loads(line)) for line in default.stdout.splitlines()] == [5, 3]
+    assert threaded.stdout == default.stdout
 
 
 def test_kb_ingest_of_a_missing_path_fails_with_a_message(tmp_path: Path) -> None:

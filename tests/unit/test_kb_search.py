@@ -106,3 +106,9 @@ def test_the_packaged_index_is_built_from_the_shipped_help_centre(index: Embedde
     documents = load_folder()
 
     assert index.snapshot.digests == {d.key: d.digest for d in documents}
+
+
+def test_the_engine_refuses_to_run_on_no_thread() -> None:
+    """GIVEN EMBEDDING_THREADS=0 or less WHEN the engine is built THEN it says what it needs."""
+    with pytest.raises(ValueError, match="at least one thread, not 0"):
+        E5Engine(packaged_engine()[1], threads=0)

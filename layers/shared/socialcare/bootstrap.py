@@ -225,12 +225,12 @@ def agent_desk() -> AgentDesk:
 def embedder() -> Embedder:
     from socialcare.knowledge.embeddings import E5Engine, packaged_engine
 
-    model = settings().embedding_model
+    model, threads = settings().embedding_model, settings().embedding_threads
     if model.startswith("s3://"):
         from socialcare.store.s3_blobs import fetch_once
 
-        return E5Engine(fetch_once(model))
-    return E5Engine(Path(model) if model else packaged_engine()[1])
+        return E5Engine(fetch_once(model), threads=threads)
+    return E5Engine(Path(model) if model else packaged_engine()[1], threads=threads)
 
 
 @cache

