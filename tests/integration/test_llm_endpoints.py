@@ -108,6 +108,20 @@ def test_the_sagemaker_transport_sends_the_messages_api_body_signed(
     body = json.loads(request.body)
     assert body["messages"][1] == {"role": "user", "content": "how long does delivery take?"}
     assert body["max_tokens"] == 200
+    assert "model" not in body  # the endpoint's base model
+
+
+def test_the_sagemaker_transport_names_the_lora_adapter_to_answer_with(
+    sagemaker: tuple[SageMakerRuntime, boto3.session.Session],
+) -> None:
+    """GIVEN LLM_MODEL naming a LoRA adapter TGI loaded (LORA_ADAPTERS) WHEN the worker's
+    transport asks the endpoint THEN the Messages API body names it as `model`, which is how TGI
+    picks the adapter per request."""
+    runtime, session = sagemaker
+    _complete(SageMakerChat("socialcare-tgi", session, model="lumen/socialcare-qwen2.5-7b-lora"))
+
+    (request,) = runtime.seen
+    assert json.loads(request.body)["model"] == "lumen/socialcare-qwen2.5-7b-lora"
 
 
 def test_a_sagemaker_error_becomes_a_domain_error(

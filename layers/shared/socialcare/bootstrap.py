@@ -325,7 +325,7 @@ def _chat_model() -> ChatModel:
     if config.llm_sagemaker_endpoint:
         from socialcare.generate.sagemaker_chat import SageMakerChat
 
-        return SageMakerChat(config.llm_sagemaker_endpoint)
+        return SageMakerChat(config.llm_sagemaker_endpoint, model=config.llm_model)
     return openai_compatible_chat(config.llm_endpoint_url, config.llm_model)
 
 

@@ -1,7 +1,8 @@
 """The LLM port over a SageMaker endpoint running the Hugging Face TGI container.
 
 TGI on SageMaker takes the Messages API body on `InvokeEndpoint` (its /invocations route) and
-answers with an OpenAI chat completion. boto3 signs each call with SigV4.
+answers with an OpenAI chat completion. boto3 signs each call with SigV4. A body's `model` names
+one of the LoRA adapters TGI loaded (LORA_ADAPTERS); without it TGI answers with its base model.
 """
 
 from __future__ import annotations
@@ -18,10 +19,17 @@ from socialcare.generate.llm_port import ChatMessage, Completion, LlmError, comp
 
 
 class SageMakerChat:
-    def __init__(self, endpoint_name: str, session: boto3.session.Session | None = None) -> None:
+    def __init__(
+        self,
+        endpoint_name: str,
+        session: boto3.session.Session | None = None,
+        model: str = "",
+    ) -> None:
         """session: where clients come from (credentials, region, endpoint overrides such as
-        AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME); None uses the default one."""
+        AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME); None uses the default one. model: the LoRA adapter
+        to answer with; empty for the endpoint's base model."""
         self._endpoint = endpoint_name
+        self._model = model
         self._session = session or boto3.session.Session()
 
     def _client(self, timeout_s: float) -> Any:
@@ -45,11 +53,13 @@ class SageMakerChat:
         temperature: float,
         timeout_s: float,
     ) -> Completion:
-        body = {
+        body: dict[str, Any] = {
             "messages": [m.as_dict() for m in messages],
             "max_tokens": max_tokens,
             "temperature": temperature,
         }
+        if self._model:
+            body["model"] = self._model
         try:
             response = self._client(timeout_s).invoke_endpoint(
                 EndpointName=self._endpoint,
