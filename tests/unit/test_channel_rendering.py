@@ -173,7 +173,7 @@ def test_follow_help_and_mention_get_their_answers(
     handler, outbound = _handler(index)
     message = InboundMessage(Channel.LINE, "e1", "line:b:c", "c", "c", kind, sent_at=int(NOW))
     handler.handle(message)
-    assert outbound.sent[0].text == say(key, "en")
+    assert outbound.sent[0].text == say(key, "en").format(brand="Lumen & Co.")
 
 
 def test_greeting_offers_topics_that_the_help_centre_answers(index: EmbeddedIndex) -> None:

@@ -30,6 +30,31 @@ def test_answer_prints_the_reply_the_agent_would_send() -> None:
     assert reply["citations"][0]["id"] in ("returns-policy", "refund-policy")
 
 
+def test_answer_greets_with_the_name_of_the_brand_policy_in_use(tmp_path: Path) -> None:
+    """GIVEN BRAND_POLICY_FILE naming another brand WHEN a customer's "hi" is answered THEN the
+    greeting introduces that brand's assistant, in English and in Chinese."""
+    packaged = ROOT / "layers/shared/socialcare/generate/brands/lumen-co.toml"
+    policy = tmp_path / "acme.toml"
+    policy.write_text(packaged.read_text().replace('name = "Lumen & Co."', 'name = "Acme"'))
+    env = {**os.environ, "BRAND_POLICY_FILE": str(policy)}
+
+    replies = [
+        json.loads(
+            subprocess.run(
+                [str(SOCIALCARE), "answer", text],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+            ).stdout
+        )["text"]
+        for text in ("hi", "你好")
+    ]
+
+    assert replies[0].startswith("Hi! I'm the Acme assistant.")
+    assert replies[1].startswith("您好!我是 Acme 的智能客服")
+
+
 def test_unknown_command_fails_with_usage() -> None:
     result = subprocess.run([str(SOCIALCARE), "fly"], capture_output=True, text=True, check=False)
 

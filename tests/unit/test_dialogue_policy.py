@@ -202,7 +202,7 @@ def test_known_customer_is_greeted_by_name_and_marks_vip(index: EmbeddedIndex) -
 
     desk.says("hi")
 
-    assert desk.last_sent.startswith("Hi Ada!")
+    assert desk.last_sent.startswith("Hi Ada! I'm the Lumen & Co. assistant.")
     assert desk.conversation.vip
 
 

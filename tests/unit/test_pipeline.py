@@ -11,6 +11,7 @@ import pytest
 
 from socialcare.channels.outbound_http import DeliveryFailed
 from socialcare.dialogue.messages import say
+from socialcare.dialogue.replies import greeting
 from socialcare.generate.brand import load_brand_policy
 from socialcare.generate.llm_writer import LlmWriter
 from socialcare.generate.reply_style import reply_style
@@ -18,7 +19,7 @@ from socialcare.knowledge.embedded_index import EmbeddedIndex
 from socialcare.knowledge.embeddings import E5Engine, packaged_engine
 from socialcare.knowledge.topics import packaged
 from socialcare.model import Channel, InboundMessage, Kind, Turn
-from socialcare.pipeline import TurnHandler, compose
+from socialcare.pipeline import DialogueSettings, TurnHandler, compose
 from tests.fakes.ports import (
     FakeConversationStore,
     FakeOutbound,
@@ -138,7 +139,7 @@ def test_sticker_after_chinese_gets_the_chinese_unsupported_message(
     store.seed(
         "telegram:99",
         Turn("customer", "你好", 1.0, "99:0", "zh"),
-        Turn("agent", say("greeting", "zh"), 1.0, "99:0", "zh", "greeting"),
+        Turn("agent", greeting("zh").text, 1.0, "99:0", "zh", "greeting"),
     )
     result = handler.handle(_message("", message_id="99:2", kind=Kind.UNSUPPORTED))
 
@@ -164,7 +165,30 @@ def test_greeting_gets_the_greeting(
     result = handler.handle(_message(text))
     assert result.reply is not None
     assert result.reply.source == "greeting"
-    assert [s.text for s in outbound.sent] == [say("greeting", language)]
+    assert [s.text for s in outbound.sent] == [greeting(language).text]
+    assert "Lumen & Co." in result.reply.text  # the packaged brand policy's name
+
+
+@pytest.mark.parametrize(
+    ("text", "introduction"),
+    [("hi", "Hi! I'm the Acme Outdoor assistant."), ("你好", "您好!我是 Acme Outdoor 的智能客服")],
+)
+def test_the_greeting_names_the_brand_the_dialogue_is_set_up_for(
+    store: FakeConversationStore,
+    index: EmbeddedIndex,
+    outbound: FakeOutbound,
+    text: str,
+    introduction: str,
+) -> None:
+    """GIVEN a deployment for another brand (BRAND_POLICY_FILE's name, in DialogueSettings) WHEN a
+    customer says hi THEN the agent introduces itself by that brand's name, not the example's."""
+    settings = DialogueSettings(brand="Acme Outdoor")
+    handler = TurnHandler(store, index, lambda _c: outbound, clock=lambda: NOW, dialogue=settings)
+
+    result = handler.handle(_message(text))
+
+    assert result.reply is not None and result.reply.text.startswith(introduction)
+    assert "Lumen" not in result.reply.text
 
 
 def test_gibberish_gets_the_no_answer_fallback(
@@ -237,8 +261,8 @@ def test_conversations_are_kept_apart(
     handler.handle(_message("hi", conversation_id="telegram:1", recipient="1", message_id="1:1"))
     handler.handle(_message("你好", conversation_id="telegram:2", recipient="2", message_id="2:1"))
     assert [(s.recipient, s.text) for s in outbound.sent] == [
-        ("1", say("greeting", "en")),
-        ("2", say("greeting", "zh")),
+        ("1", greeting("en").text),
+        ("2", greeting("zh").text),
     ]
     assert len(store.history("telegram:1")) == len(store.history("telegram:2")) == 2
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     # Types only: the webhook functions never load the worker's pipeline or channel senders.
     from socialcare.channels.outbound import Outbound
     from socialcare.channels.webchat import WebchatSessions
+    from socialcare.generate.brand import BrandPolicy
     from socialcare.generate.llm_port import ChatModel, Metrics
     from socialcare.generate.llm_writer import LlmWriter
     from socialcare.generate.powertools_metrics import PowertoolsMetrics
@@ -196,6 +197,7 @@ def turn_handler() -> TurnHandler:
         dialogue=DialogueSettings(
             handback_after_s=settings().handback_after_s,
             expected_wait_minutes=settings().expected_wait_minutes,
+            brand=brand_policy().name,
         ),
         lease_s=settings().answer_lease_s,
         writer=reply_writer(),
@@ -289,6 +291,15 @@ def _opensearch() -> Any:
 
 
 @cache
+def brand_policy() -> BrandPolicy:
+    """BRAND_POLICY_FILE's policy, or the packaged one: the LLM's persona and rules, and the name
+    the greetings give."""
+    from socialcare.generate.brand import load_brand_policy
+
+    return load_brand_policy(settings().brand_policy_file)
+
+
+@cache
 def reply_writer() -> LlmWriter | None:
     """The LLM reply writer, or None when no endpoint is configured (extractive answers)."""
     config = settings()
@@ -300,14 +311,13 @@ def reply_writer() -> LlmWriter | None:
 def llm_writer(model: ChatModel, recorder: Metrics) -> LlmWriter:
     """A reply writer over `model` with the settings' brand, budget and limits, recording its
     calls to `recorder` (the evaluation writes with several models in one run)."""
-    from socialcare.generate.brand import load_brand_policy
     from socialcare.generate.circuit_breaker import CircuitBreaker
     from socialcare.generate.llm_writer import LlmWriter, WriterSettings
 
     config = settings()
     return LlmWriter(
         model,
-        load_brand_policy(config.brand_policy_file),
+        brand_policy(),
         recorder,
         settings=WriterSettings(
             max_tokens=config.llm_max_tokens,
@@ -364,6 +374,7 @@ def reset() -> None:
         customers,
         turn_handler,
         agent_desk,
+        brand_policy,
         embedder,
         snapshot_store,
         retriever,

@@ -26,7 +26,13 @@ from socialcare.dialogue.profiles import (
     CustomerProfiles,
     customer_id,
 )
-from socialcare.dialogue.replies import ask_order_number, handoff_reply, order_reply, personalised
+from socialcare.dialogue.replies import (
+    ask_order_number,
+    greeting,
+    handoff_reply,
+    order_reply,
+    personalised,
+)
 from socialcare.generate.brand import BrandPolicy
 from socialcare.generate.extractive import answerable, extractive_answer, extractive_reply
 from socialcare.generate.llm_writer import Written
@@ -100,6 +106,7 @@ class TurnResult:
 class DialogueSettings:
     handback_after_s: float = 3600.0  # an agent silent this long hands the conversation back
     expected_wait_minutes: int = 5  # told to the customer on a handoff
+    brand: str = ""  # the name greetings give; empty: the packaged brand policy's
 
 
 class TurnHandler:
@@ -215,7 +222,7 @@ class TurnHandler:
         if written.wants_human:  # the LLM judged that a person should take over
             handoff = replace(decision, action=Action.HANDOFF, reason="llm_wants_human")
             return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff
-        reply = personalised(written, profile)
+        reply = personalised(written, profile, self._dialogue.brand)
         if reply.source == "fallback" and fails_again(conversation.turns, customer):
             handoff = replace(decision, action=Action.HANDOFF, reason="repeated_failure")
             return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff
@@ -230,7 +237,7 @@ class TurnHandler:
     ) -> Reply:
         """compose() with the LLM writer when one is configured (None: extractive answers)."""
         if self._writer is None:
-            return compose(message, language, self._retriever)
+            return compose(message, language, self._retriever, brand=self._dialogue.brand)
         history = tuple(t for t in conversation.turns if t.message_id != message.message_id)
         name = profile.display_name if profile.consent else ""
         return compose(
@@ -240,6 +247,7 @@ class TurnHandler:
             writer=self._writer,
             history=history,
             profile=PromptProfile(name) if name else None,
+            brand=self._dialogue.brand,
         )
 
     def _remember(
@@ -382,10 +390,12 @@ def compose(
     history: Sequence[Turn] = (),
     style: ReplyStyle | None = None,
     profile: PromptProfile | None = None,
+    brand: str = "",
 ) -> Reply:
     """What the agent answers, in the customer's language when the help centre has it: a reply
     written by the LLM when one is configured and its reply passes the guards, else the
-    extractive answer, else a person follows up."""
+    extractive answer, else a person follows up. `brand`: the name a greeting gives (empty:
+    the packaged brand policy's)."""
     language = language if language in ANSWER_LANGUAGES else "en"
     reply = _private_reply(
         message,
@@ -395,6 +405,7 @@ def compose(
         history=history,
         style=style,
         profile=profile,
+        brand=brand,
     )
     if message.visibility is Visibility.PUBLIC:
         # Everybody reads a public answer: it invites to a private message and names nothing.
@@ -411,6 +422,7 @@ def _private_reply(
     history: Sequence[Turn],
     style: ReplyStyle | None,
     profile: PromptProfile | None,
+    brand: str,
 ) -> Reply:
     if message.kind is Kind.UNSUPPORTED:
         return Reply(say("unsupported", language), language, "unsupported")
@@ -419,7 +431,7 @@ def _private_reply(
     if message.kind is Kind.MENTION:
         return Reply(say("mention", language), language, "mention")
     if message.kind is Kind.FOLLOW or is_greeting(message.text):
-        return Reply(say("greeting", language), language, "greeting", options=TOPICS[language])
+        return greeting(language, brand)
     if writer is None and style is None:  # no LLM configured: the extractive answer, uncut
         answer = extractive_reply(message.text, language, retriever)
         return answer or Reply(say("no_answer", language), language, "fallback")

@@ -12,7 +12,6 @@ import os
 from dataclasses import asdict
 from typing import Any
 
-from socialcare.generate.brand import load_brand_policy
 from socialcare.generate.prompt import CustomerProfile
 from socialcare.generate.reply_style import ReplyStyle, reply_style
 from socialcare.model import Channel, InboundMessage, Kind
@@ -53,7 +52,7 @@ def writer_and_style(args: argparse.Namespace) -> tuple[ReplyWriter | None, Repl
             os.environ[variable] = value
     bootstrap.reset()
     writer = bootstrap.reply_writer()
-    brand = writer.brand if writer else load_brand_policy(bootstrap.settings().brand_policy_file)
+    brand = writer.brand if writer else bootstrap.brand_policy()
     channel = args.channel or "telegram"
     return writer, reply_style(channel, public=args.public, brand_max=brand.max_reply_chars)
 
@@ -66,7 +65,12 @@ def run(args: argparse.Namespace) -> int:
     writer, style = writer_and_style(args)
     if writer is None and args.channel is None and not args.public:
         # extractive: the worker's answer without an LLM
-        reply = compose(message, detect_language(text), bootstrap.retriever())
+        reply = compose(
+            message,
+            detect_language(text),
+            bootstrap.retriever(),
+            brand=bootstrap.brand_policy().name,
+        )
     else:
         reply = compose(
             message,
@@ -75,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
             writer=writer,
             style=style,
             profile=CustomerProfile(args.name) if args.name else None,
+            brand=bootstrap.brand_policy().name,
         )
     print(json.dumps(asdict(reply), ensure_ascii=False, indent=2))
     return 0

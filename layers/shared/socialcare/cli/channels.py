@@ -10,7 +10,8 @@ from typing import Any
 
 from socialcare.channels.capabilities import CAPABILITIES
 from socialcare.channels.outbound import render
-from socialcare.dialogue.messages import TOPICS, say
+from socialcare.dialogue.messages import say
+from socialcare.dialogue.replies import greeting
 from socialcare.model import Channel, InboundMessage, Kind, Reply, Visibility
 
 
@@ -33,10 +34,12 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(table, indent=2))
         return 0
     channel = Channel(args.channel)
+    from socialcare import bootstrap
+
     reply = (
         Reply(args.text, "en", "cli")
         if args.text
-        else Reply(say("greeting", "en"), "en", "greeting", options=TOPICS["en"])
+        else greeting("en", bootstrap.brand_policy().name)
     )
     visibility = Visibility.PUBLIC if args.public else Visibility.PRIVATE
     message = InboundMessage(channel, "cli", "cli", "cli", "cli", Kind.TEXT, visibility=visibility)

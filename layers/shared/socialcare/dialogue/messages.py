@@ -6,10 +6,9 @@ import re
 
 MESSAGES: dict[str, dict[str, str]] = {
     "greeting": {
-        "en": "Hi! I'm the Lumen & Co. assistant. Ask me about orders, delivery, returns, "
+        "en": "Hi! I'm the {brand} assistant. Ask me about orders, delivery, returns, "
         "payments or your account.",
-        "zh": "您好!我是 Lumen & Co. 的智能客服,"
-        "可以为您解答订单、配送、退货、支付和账户方面的问题。",
+        "zh": "您好!我是 {brand} 的智能客服,可以为您解答订单、配送、退货、支付和账户方面的问题。",
     },
     "unsupported": {
         "en": "Thanks! I can only read text messages for now. Could you type your question?",
@@ -37,9 +36,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "如果还是不行,我会为您转接人工客服。",
     },
     "greeting_named": {
-        "en": "Hi {name}! I'm the Lumen & Co. assistant. Ask me about orders, delivery, returns, "
+        "en": "Hi {name}! I'm the {brand} assistant. Ask me about orders, delivery, returns, "
         "payments or your account.",
-        "zh": "{name}您好!我是 Lumen & Co. 的智能客服,"
+        "zh": "{name}您好!我是 {brand} 的智能客服,"
         "可以为您解答订单、配送、退货、支付和账户方面的问题。",
     },
     "ask_order_number": {

@@ -1,14 +1,26 @@
 """The replies the dialogue policy itself gives: handing off, asking for a detail, an order's
-status, and greeting a known customer by name."""
+status, and the greeting, by the brand's name (and the customer's, when known)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from socialcare.dialogue.messages import say
+from socialcare.dialogue.messages import TOPICS, say
 from socialcare.dialogue.orders import Order, order_status
 from socialcare.dialogue.profiles import CustomerProfile
+from socialcare.generate.brand import packaged_brand_policy
 from socialcare.model import Reply
+
+
+def greeting(language: str, brand: str = "", first_name: str = "") -> Reply:
+    """The greeting with the topics to pick from; `brand` empty: the packaged policy's name."""
+    brand = brand or packaged_brand_policy().name
+    text = (
+        say("greeting_named", language).format(name=first_name, brand=brand)
+        if first_name
+        else say("greeting", language).format(brand=brand)
+    )
+    return Reply(text, language, "greeting", options=TOPICS.get(language, TOPICS["en"]))
 
 
 def handoff_reply(language: str, expected_wait_minutes: int) -> Reply:
@@ -36,9 +48,8 @@ def order_reply(
     return replace(knowledge, text=f"{status}{joiner}{knowledge.text}", source="order")
 
 
-def personalised(reply: Reply, profile: CustomerProfile) -> Reply:
+def personalised(reply: Reply, profile: CustomerProfile, brand: str = "") -> Reply:
     """A greeting by the customer's first name, when they agreed that the brand keeps it."""
     if reply.source != "greeting" or not profile.first_name:
         return reply
-    text = say("greeting_named", reply.language).format(name=profile.first_name)
-    return replace(reply, text=text)
+    return greeting(reply.language, brand, profile.first_name)

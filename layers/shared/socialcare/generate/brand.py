@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,12 @@ def load_brand_policy(path: Path | str = "") -> BrandPolicy:
         )
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, re.error) as error:
         raise BrandPolicyError(f"{source.name}: {type(error).__name__}: {error}") from None
+
+
+@cache
+def packaged_brand_policy() -> BrandPolicy:
+    """The policy shipped with the package (Lumen & Co., the fictional brand of the examples)."""
+    return load_brand_policy()
 
 
 def _strings(value: Any) -> tuple[str, ...]:
