@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from socialcare import bootstrap
-from socialcare.evaluation.audit import copies_instructions, says_forbidden, without_links
+from socialcare.evaluation.audit import copies_instructions, reply_language, says_forbidden
 from socialcare.generate.brand import load_brand_policy
 from socialcare.generate.prompt import build_prompt
 from socialcare.generate.reply_style import reply_style
@@ -88,7 +88,7 @@ def _problems(row: dict[str, Any], texts: list[str], instructions: list[str]) ->
     problems = []
     if not text.strip() or any(w in text.lower() for w in ("error", "exception", "traceback")):
         problems.append("not a normal reply")
-    if detect_language(without_links(text), default="") != row["lang"]:
+    if reply_language(text, brand.name) != row["lang"]:
         problems.append("not in the customer's language")
     if any(copies_instructions(text, system) for system in instructions):
         problems.append("leaks the instructions")

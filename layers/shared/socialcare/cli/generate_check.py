@@ -26,9 +26,9 @@ from socialcare.cli.answer import add_llm_options, writer_and_style
 from socialcare.evaluation.audit import (
     RecordingWriter,
     copies_instructions,
+    reply_language,
     says_forbidden,
     sent_is_grounded,
-    without_links,
 )
 from socialcare.generate.prompt import build_prompt
 from socialcare.generate.reply_style import ReplyStyle, reply_style
@@ -36,7 +36,6 @@ from socialcare.knowledge.documents import HELPCENTRE, load_folder
 from socialcare.knowledge.embedded_index import EmbeddedIndex
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.pipeline import PASSAGES, compose
-from socialcare.understand.language import detect_language
 
 QUESTIONS = (
     Path("tests/data/helpcentre_queries.jsonl"),
@@ -174,7 +173,7 @@ def _one(
         reply=reply.text,
         chars=len(reply.text),
         grounded=sent_is_grounded(reply, text, articles),
-        language_ok=detect_language(without_links(reply.text), default="") == lang,
+        language_ok=reply_language(reply.text, writer.brand.name) == lang,
         leak=copies_instructions(reply.text, instructions) or says_forbidden(reply, row, "leak"),
         commitment=any(p.search(reply.text) for p in writer.brand.forbidden)
         or says_forbidden(reply, row, "commitment"),

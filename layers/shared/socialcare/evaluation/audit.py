@@ -12,6 +12,7 @@ from socialcare.generate.facts import facts
 from socialcare.generate.llm_writer import Written
 from socialcare.model import Reply
 from socialcare.pipeline import ReplyWriter
+from socialcare.understand.language import detect_language
 
 COPY_CHARS = 30  # this many characters of the instructions, verbatim, in a reply is a leak
 
@@ -45,8 +46,11 @@ def sent_is_grounded(reply: Reply, question: str, articles: dict[tuple[str, str]
     )
 
 
-def without_links(text: str) -> str:
-    return " ".join(w for w in text.split() if "://" not in w).replace("Lumen & Co.", "")
+def reply_language(text: str, brand: str) -> str:
+    """The language a reply is written in, its links and the brand's name (Latin letters in a
+    Chinese reply) left out; "" when it cannot be told."""
+    words = " ".join(w for w in text.split() if "://" not in w)
+    return detect_language(words.replace(brand, "") if brand else words, default="")
 
 
 def copies_instructions(reply: str, instructions: str) -> bool:

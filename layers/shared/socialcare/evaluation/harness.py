@@ -13,15 +13,15 @@ from typing import Any
 
 from socialcare.channels.outbound import Outgoing
 from socialcare.evaluation.articles import SHIPPED_ARTICLE
-from socialcare.evaluation.audit import RecordingWriter, sent_is_grounded, without_links
+from socialcare.evaluation.audit import RecordingWriter, reply_language, sent_is_grounded
 from socialcare.evaluation.dataset import Case
+from socialcare.generate.brand import packaged_brand_policy
 from socialcare.generate.llm_port import ChatMessage, ChatModel, LlmError
 from socialcare.generate.prompt import without_echo
 from socialcare.generate.reply_contract import parse_reply
 from socialcare.knowledge.port import Passage, Retriever
 from socialcare.model import Channel, Conversation, InboundMessage, Kind, Reply
-from socialcare.pipeline import ANSWER_LANGUAGES, ReplyWriter, TurnHandler
-from socialcare.understand.language import detect_language
+from socialcare.pipeline import ANSWER_LANGUAGES, DialogueSettings, ReplyWriter, TurnHandler
 
 EXTRACTIVE = "extractive"
 ANSWERS = frozenset({"llm", "knowledge"})  # replies drawn from the help centre
@@ -172,8 +172,13 @@ class Harness:
         self._articles = articles
         self._count_tokens = count_tokens
         self._store = MemoryConversations()
+        self._brand = (writer.brand if writer else packaged_brand_policy()).name
         self._handler = TurnHandler(
-            self._store, self._retriever, lambda _channel: NoSend(), writer=self._writer
+            self._store,
+            self._retriever,
+            lambda _channel: NoSend(),
+            writer=self._writer,
+            dialogue=DialogueSettings(brand=self._brand),
         )
 
     def run(self, case: Case, text_hash: str) -> Outcome:
@@ -209,8 +214,8 @@ class Harness:
             source=reply.source,
             reply=reply.text,
             raw=raw,
-            reply_language_ok=_language(reply.text) == answer_language,
-            raw_language_ok=_language(raw) == answer_language,
+            reply_language_ok=reply_language(reply.text, self._brand) == answer_language,
+            raw_language_ok=reply_language(raw, self._brand) == answer_language,
             reply_grounded=reply_grounded,
             raw_grounded=reply_grounded if raw_grounded is None else raw_grounded,
             searched=self._retriever.searched,
@@ -236,7 +241,3 @@ class Harness:
         first = written.attempts[0]
         draft = parse_reply(without_echo(first.raw))
         return draft.text, not any(v.guard == "grounded" for v in first.violations)
-
-
-def _language(text: str) -> str:
-    return detect_language(without_links(text), default="")
