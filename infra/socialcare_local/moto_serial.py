@@ -7,17 +7,16 @@ threaded server checks and writes in separate steps, so two requests can interle
 around the application gives back DynamoDB's guarantee.
 
 Since every request of the stack waits on that one lock, what moto spends on each counts: no
-access log line per request, an item's size summed once rather than once per attribute, SQS's
-clock read without building datetimes (moto reads it for every queued message on every send and
-receive, so a backlog made each call slower the longer it grew), moto's list of services read
-from disk once rather than once per request, and waitress rather than werkzeug's development
-server, which closes every connection: with keep-alive, boto3's connection pools save a TCP
-connection and a server thread per request."""
+access log line per request (waitress writes none), an item's size summed once rather than once
+per attribute, SQS's clock read without building datetimes (moto reads it for every queued
+message on every send and receive, so a backlog made each call slower the longer it grew),
+moto's list of services read from disk once rather than once per request, and waitress rather
+than werkzeug's development server, which closes every connection: with keep-alive, boto3's
+connection pools save a TCP connection and a server thread per request."""
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 import threading
@@ -100,8 +99,6 @@ class OneAtATime:
 
 def main(host: str, port: int) -> None:
     os.environ.setdefault("MOTO_PORT", str(port))  # as moto's own server does (queue URLs)
-    # No access log: a line per request costs the one lock that answers them all.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     backends.list_of_moto_modules = _moto_modules
     Item.__init__ = _item_init  # type: ignore[method-assign]
     # sqs.models calls both without arguments only (checked for moto 5.2.5, the pinned version).
