@@ -65,14 +65,6 @@ def _within_retention(self: sqs_models.SQSBackend, queue_name: str, message: Any
     return bool(retention_s + message.sent_timestamp / 1000 > time.time())
 
 
-_MOTO_MODULES = tuple(backends.list_of_moto_modules())
-
-
-def _moto_modules() -> tuple[str, ...]:
-    """moto's services (the folders of its package: listed and stat'ed for every request)."""
-    return _MOTO_MODULES
-
-
 COUNTS_PATH = "/_socialcare/requests"  # GET: the requests answered so far, by operation
 
 
@@ -99,7 +91,9 @@ class OneAtATime:
 
 def main(host: str, port: int) -> None:
     os.environ.setdefault("MOTO_PORT", str(port))  # as moto's own server does (queue URLs)
-    backends.list_of_moto_modules = _moto_modules
+    # moto lists and stats the folders of its package for every request; they do not change.
+    services = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: services
     Item.__init__ = _item_init  # type: ignore[method-assign]
     # sqs.models calls both without arguments only (checked for moto 5.2.5, the pinned version).
     sqs_models.unix_time, sqs_models.unix_time_millis = _now_s, _now_ms
