@@ -63,13 +63,14 @@ def run(args: argparse.Namespace) -> int:
     from socialcare import bootstrap
 
     writer, style = writer_and_style(args)
+    brand = bootstrap.brand_policy().name
     if writer is None and args.channel is None and not args.public:
         # extractive: the worker's answer without an LLM
         reply = compose(
             message,
             detect_language(text),
             bootstrap.retriever(),
-            brand=bootstrap.brand_policy().name,
+            brand=brand,
         )
     else:
         reply = compose(
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             writer=writer,
             style=style,
             profile=CustomerProfile(args.name) if args.name else None,
-            brand=bootstrap.brand_policy().name,
+            brand=brand,
         )
     print(json.dumps(asdict(reply), ensure_ascii=False, indent=2))
     return 0
