@@ -86,7 +86,7 @@ validate: sam
 build: sam
 	$(SAM) build
 
-## A bounded load run over loopback: bench/load.json, bench/load.png, the README's load table.
+## A bounded load run over loopback: bench/load.json, bench/load.png, the load table in bench/README.md.
 ## MESSAGES, CONVERSATIONS, RATE (a second), WORKERS (concurrent worker invocations) override;
 ## PROFILE=1 also writes a py-spy flame graph of the stack and moto during the load (bench/load_profile.svg).
 load: install
@@ -94,7 +94,7 @@ load: install
 		$(if $(CONVERSATIONS),--conversations $(CONVERSATIONS)) $(if $(RATE),--rate $(RATE)) \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(PROFILE),--profile)
 
-## Benchmarks: results to bench/results.json, summarised in README.md
+## Benchmarks: results to bench/results.json, summarised in bench/README.md
 bench: install sam
 	SAM_CLI=$(SAM) $(PY) -m socialcare_local.bench
 

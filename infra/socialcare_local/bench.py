@@ -1,6 +1,6 @@
 """`make bench`: the foundation's figures, each beside a baseline measured in the same run.
 
-Writes bench/results.json and rewrites the table between the bench markers in README.md.
+Writes bench/results.json and rewrites the table between the bench markers in bench/README.md.
 """
 
 from __future__ import annotations

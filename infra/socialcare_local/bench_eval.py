@@ -86,7 +86,7 @@ def run(results: dict[str, Any]) -> None:
 
 
 def _table(quality: dict[str, Any], seconds: float, startup: float) -> str:
-    """The README's table: the held-back figures and the speed of the same command."""
+    """bench/README.md's eval table: the held-back figures and the speed of the same command."""
     extractive = quality["generators"]["extractive"]
     reply, pipeline, ms = extractive["reply"], extractive["pipeline"], extractive["latency_ms"]
     cost = extractive["cost_per_1000_conversations_usd"]

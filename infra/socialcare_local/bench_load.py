@@ -12,7 +12,7 @@ ports), then:
 
 and reports latency from webhook POST to reply recorded in the sandbox (p50/p95/p99), the
 throughput against the ceiling, lost, duplicated and out-of-order replies. Results go to
-bench/load.json and bench/load.png, and the README's load table.
+bench/load.json and bench/load.png, and the load table in bench/README.md.
 """
 
 from __future__ import annotations
