@@ -66,8 +66,9 @@ SHARE_TOLERANCE = 0.05
 MINIMUMS = {"all": (240, 330), "en": (100, 120), "zh": (100, 165), "other": (18, 30)}
 
 
-def _slugs(lang: str) -> set[str]:
-    return {path.stem for path in (HELPCENTRE / lang).glob("*.md")}
+@cache
+def _slugs(lang: str) -> frozenset[str]:
+    return frozenset(path.stem for path in (HELPCENTRE / lang).glob("*.md"))
 
 
 @cache
