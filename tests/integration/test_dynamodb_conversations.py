@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 import boto3
+import pytest
 
 from socialcare.model import Channel, Conversation, Entity, Sending, Turn
-from socialcare.store.dynamodb_conversations import DynamoDBConversations
+from socialcare.store.dynamodb_conversations import ConcurrentUpdates, DynamoDBConversations
 from socialcare_local.cfn_template import Template
 
 
@@ -107,3 +108,27 @@ def test_what_was_understood_is_stored_with_the_turn(aws: Template) -> None:
     store.save(store.load("telegram:5", Channel.TELEGRAM), lambda c: c.begin(turn, KEY, 1.0))
 
     assert store.load("telegram:5", Channel.TELEGRAM).turns == (turn,)
+
+
+def test_a_conversation_that_keeps_changing_fails_without_naming_the_customer(
+    aws: Template,
+) -> None:
+    """GIVEN a WhatsApp conversation (its id holds the customer's phone number) that another
+    worker changes before every save WHEN the save gives up THEN the error that the worker logs
+    does not carry the phone number."""
+    store, rival = _store(aws), _store(aws)
+    conversation_id = "whatsapp:acct:4915550003"
+    stored = store.save(
+        store.load(conversation_id, Channel.WHATSAPP), lambda c: c.begin(_turn(1), KEY, 1.0)
+    )
+    assert stored is not None
+
+    def racing(current: Conversation) -> Conversation:
+        latest = rival.load(conversation_id, Channel.WHATSAPP)
+        rival.save(latest, lambda c: c.remember("n", str(latest.version)))
+        return current.remember("mine", "1")
+
+    with pytest.raises(ConcurrentUpdates) as failed:
+        store.save(stored, racing)
+
+    assert "4915550003" not in str(failed.value)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialcare.model import Channel
-from socialcare.settings import Settings
+from socialcare.settings import SettingMissing, Settings
 
 if TYPE_CHECKING:
     from socialcare.agents.desk import AgentDesk
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from socialcare.knowledge.port import Retriever
     from socialcare.knowledge.snapshots import SnapshotStore
     from socialcare.pipeline import TurnHandler
+    from socialcare.pseudonyms import Pseudonyms
     from socialcare.store.dynamodb_conversations import DynamoDBConversations
     from socialcare.store.dynamodb_customers import DynamoDBCustomers
     from socialcare.store.dynamodb_erasure import DynamoDBErasure
@@ -201,7 +202,23 @@ def turn_handler() -> TurnHandler:
         ),
         lease_s=settings().answer_lease_s,
         writer=reply_writer(),
+        pseudonym=pseudonyms(),
     )
+
+
+@cache
+def pseudonyms() -> Pseudonyms:
+    """Log pseudonyms keyed by PSEUDONYM_SECRET_NAME's {"key": ...} (at least 32 characters),
+    or by a random key of this process's when none is configured (see socialcare.pseudonyms)."""
+    from socialcare.pseudonyms import Pseudonyms, per_process
+
+    name = settings().pseudonym_secret_name
+    if not name:
+        return Pseudonyms(per_process())
+    key = str(secret(name).get("key", ""))
+    if len(key) < 32:
+        raise SettingMissing(f'{name} holds no "key" of at least 32 characters')
+    return Pseudonyms(key.encode())
 
 
 def erasure() -> DynamoDBErasure:
@@ -213,6 +230,7 @@ def erasure() -> DynamoDBErasure:
         settings().require("erasure_audit_table"),
         customers_table=settings().customers_table,
         orders_table=settings().orders_table,
+        pseudonym=pseudonyms(),
     )
 
 
@@ -381,6 +399,7 @@ def reset() -> None:
         _opensearch,
         reply_writer,
         metrics,
+        pseudonyms,
     ):
         built.cache_clear()
     parameters.clear_caches()  # type: ignore[no-untyped-call]

@@ -13,7 +13,6 @@ from socialcare import bootstrap
 from socialcare.apigw import request_from_event, to_event_response
 from socialcare.channels.payload import as_float
 from socialcare.model import Channel, InboundMessage
-from socialcare.understand.pii import pseudonym
 from socialcare.webhook import WebhookRejected, WebhookResponse, receive
 
 logger = Logger(service="socialcare")
@@ -54,7 +53,9 @@ def webchat_session_handler() -> LambdaHandler:
     @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         session = bootstrap.webchat_sessions().issue()
-        logger.info("web chat session issued", extra={"session": pseudonym(session.session_id)})
+        logger.info(
+            "web chat session issued", extra={"session": bootstrap.pseudonyms()(session.session_id)}
+        )
         return to_event_response(WebhookResponse(200, session.to_json(), "application/json"))
 
     return handler

@@ -62,6 +62,9 @@ class Settings:
     llm_breaker_failures: int  # endpoint failures in a row that open the circuit breaker
     llm_breaker_cooldown_s: float  # how long it stays open before a trial call
     brand_policy_file: str  # empty: the packaged Lumen & Co. policy
+    # Secrets Manager secret {"key": ...} for log pseudonyms (empty: a random key per process)
+    pseudonym_secret_name: str
+    wechat_plain_mode: bool  # WeChat's plain mode (bodies unsigned) allowed: an explicit opt-in
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -102,6 +105,8 @@ class Settings:
             llm_breaker_failures=int(env.get("LLM_BREAKER_FAILURES", "3")),
             llm_breaker_cooldown_s=float(env.get("LLM_BREAKER_COOLDOWN_S", "30")),
             brand_policy_file=env.get("BRAND_POLICY_FILE", ""),
+            pseudonym_secret_name=env.get("PSEUDONYM_SECRET_NAME", ""),
+            wechat_plain_mode=env.get("WECHAT_PLAIN_MODE", "").lower() == "true",
         )
 
     def require(self, name: str) -> str:

@@ -47,6 +47,13 @@ class ConversationClosed(DeskError):
     status = 409
 
 
+class ErasureIncomplete(DeskError):
+    """Something of the customer's was still there after the erasure (a worker stored a new
+    message meanwhile): the agent is told so, and erases again."""
+
+    status = 503
+
+
 class AgentConversations(ConversationStore, Protocol):
     def find(self, conversation_id: str) -> Conversation | None: ...
 
@@ -150,6 +157,11 @@ class AgentDesk:
     def link(self, customer_id: str, other_id: str) -> dict[str, Any]:
         if not other_id or other_id == customer_id:
             raise BadRequest("give the other channel's customer id as `other`")
+        for given in (customer_id, other_id):
+            try:
+                check_customer_id(given)
+            except BadCustomerId as error:
+                raise BadRequest(str(error)) from None
         return asdict(self._profiles.link(customer_id, other_id))
 
     def erase(self, customer_id: str, agent: str) -> dict[str, Any]:
@@ -158,7 +170,11 @@ class AgentDesk:
             check_customer_id(customer_id)
         except BadCustomerId as error:
             raise BadRequest(str(error)) from None
-        return self._erasure().erase(customer_id, agent).to_json()
+        record = self._erasure().erase(customer_id, agent)
+        if not record.complete:
+            left = sum(record.remaining.values())
+            raise ErasureIncomplete(f"erasure incomplete: {left} items remain, erase again")
+        return record.to_json()
 
     def _find(self, conversation_id: str) -> Conversation:
         conversation = self._store.find(conversation_id)

@@ -131,7 +131,7 @@ class DynamoDBConversations:
             except BotoCoreError as error:
                 raise StoreUnavailable(f"storing a conversation: {_code(error)}") from error
             return stored
-        raise ConcurrentUpdates(f"{conversation.id} changed {MAX_ATTEMPTS} times while saving")
+        raise ConcurrentUpdates(f"the conversation changed {MAX_ATTEMPTS} times while saving")
 
     def _put(self, conversation: Conversation, expected_version: int) -> None:
         item = conversation_item(conversation)
