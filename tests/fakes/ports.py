@@ -162,3 +162,13 @@ class RecordingErasure:
     def erase(self, customer_id: str, actor: str) -> ErasureRecord:
         self.calls.append((customer_id, actor))
         return ErasureRecord("ref", actor, "2026-01-01T00:00:00+00:00", {"conversations": 3})
+
+
+class MemoryNonces:
+    """The WeChat nonce ledger in a dict, answering like store.dynamodb_nonces."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def claim(self, key: str, fingerprint: str, expires_at: int) -> bool:
+        return self.seen.setdefault(key, fingerprint) == fingerprint

@@ -4,6 +4,7 @@ Tests call `reset()` between cases."""
 
 from __future__ import annotations
 
+import logging
 import os
 from contextlib import AbstractContextManager
 from functools import cache
@@ -73,12 +74,7 @@ def inbound_channel(channel: Channel) -> InboundChannel:
 
             return TelegramInbound(creds.get("secret_token", ""))
         case Channel.WECHAT:
-            from socialcare.channels.wechat import WeChatInbound
-            from socialcare.channels.wechat_crypto import WeChatCrypto
-
-            aes_key = creds.get("encoding_aes_key", "")
-            crypto = WeChatCrypto(aes_key, creds.get("app_id", "")) if aes_key else None
-            return WeChatInbound(creds.get("token", ""), crypto)
+            return _wechat_inbound(creds)
         case Channel.LINE:
             from socialcare.channels.line import LineInbound
 
@@ -87,6 +83,33 @@ def inbound_channel(channel: Channel) -> InboundChannel:
             from socialcare.channels.webchat import WebchatInbound
 
             return WebchatInbound(webchat_sessions())
+
+
+def _wechat_inbound(creds: dict[str, Any]) -> InboundChannel:
+    """Safe mode, or plain mode only when WECHAT_PLAIN_MODE=true says so: a secret without its
+    EncodingAESKey stops the function rather than accepting bodies nobody signed."""
+    from socialcare.channels.wechat import WeChatInbound
+    from socialcare.channels.wechat_crypto import WeChatCrypto
+    from socialcare.store.dynamodb_nonces import DynamoDBNonces
+
+    config = settings()
+    nonces = DynamoDBNonces(config.require("idempotency_table"))
+    token, aes_key = creds.get("token", ""), creds.get("encoding_aes_key", "")
+    if aes_key:
+        crypto = WeChatCrypto(aes_key, creds.get("app_id", ""))
+        return WeChatInbound(token, crypto, nonces=nonces)
+    if not config.wechat_plain_mode:
+        raise SettingMissing(
+            f'the WeChat secret {config.secret_name(Channel.WECHAT)} has no "encoding_aes_key"'
+            " (WECHAT_ENCODING_AES_KEY locally): WeChat's safe mode needs it. Plain mode signs"
+            " no message body; to accept that anyway, set WECHAT_PLAIN_MODE=true"
+        )
+    logging.getLogger(__name__).warning(
+        "WECHAT_PLAIN_MODE=true: WeChat message bodies are not signed, anyone who saw one "
+        "signed request can post messages under it within its replay window; use safe mode",
+        extra={"security_event": True},
+    )
+    return WeChatInbound(token, None, nonces=nonces, plain=True)
 
 
 def webchat_sessions() -> WebchatSessions:
