@@ -94,9 +94,7 @@ def test_unsigned_or_forged_post_is_refused(
 
 def test_no_token_fails_closed(events: Path) -> None:
     with pytest.raises(BadSignature):
-        _inbound("").verify(
-            WebhookRequest("POST", {}, _signed_query(""), _raw(events, "text.xml"))
-        )
+        _inbound("").verify(WebhookRequest("POST", {}, _signed_query(""), _raw(events, "text.xml")))
 
 
 def test_safe_mode_decrypts_wechatpys_vector(vectors: dict[str, Any], events: Path) -> None:
@@ -237,9 +235,7 @@ def test_encrypted_body_round_trips_for_the_demo(vectors: dict[str, Any], events
 
 
 @pytest.mark.parametrize("skew", [-301, 301])
-def test_a_request_signed_more_than_five_minutes_away_is_refused(
-    events: Path, skew: int
-) -> None:
+def test_a_request_signed_more_than_five_minutes_away_is_refused(events: Path, skew: int) -> None:
     """GIVEN a correctly signed message whose timestamp is 5 minutes and a second away from now
     (either way) WHEN received THEN it is refused as 401 and nothing is parsed."""
     late = _inbound(TOKEN, now=NOW + skew)
