@@ -19,7 +19,7 @@ from socialcare.dialogue.profiles import CustomerProfile
 from socialcare.erasure import ErasureRecord
 from socialcare.evaluation.harness import MemoryConversations
 from socialcare.generate.llm_port import ChatMessage, Completion, LlmError
-from socialcare.model import Channel, Conversation, InboundMessage, Turn
+from socialcare.model import Channel, Conversation, InboundMessage, State, Turn
 
 
 class FakeConversationStore(MemoryConversations):
@@ -31,6 +31,16 @@ class FakeConversationStore(MemoryConversations):
         return list(
             self.conversations.get(conversation_id, Conversation("", Channel.TELEGRAM)).turns
         )
+
+    # The agents' side of the store (socialcare.agents.desk.AgentConversations)
+    def find(self, conversation_id: str) -> Conversation | None:
+        return self.conversations.get(conversation_id)
+
+    def queue(self, state: State, limit: int) -> list[Conversation]:
+        return [c for c in self.conversations.values() if c.state is state][:limit]
+
+    def scan(self) -> list[Conversation]:
+        return list(self.conversations.values())
 
     def seed(self, conversation_id: str, *turns: Turn) -> None:
         base = self.conversations.get(

@@ -127,6 +127,6 @@ class PlatformHttp:
             raise DeliveryFailed(f"{where}: HTTP {response.status}", response.status)
         try:
             body = json.loads(response.data or b"{}")
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's recursion
             return {}
         return body if isinstance(body, dict) else {}
