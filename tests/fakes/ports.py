@@ -164,14 +164,17 @@ class RecordingMetrics:
 
 
 class RecordingErasure:
-    """The erasure port: records who asked to erase whom, and answers with fixed counts."""
+    """The erasure port: records who asked to erase whom, and answers with fixed counts (and
+    `remaining`, what it reports left behind)."""
 
-    def __init__(self) -> None:
+    def __init__(self, remaining: dict[str, int] | None = None) -> None:
         self.calls: list[tuple[str, str]] = []
+        self.remaining = remaining or {}
 
     def erase(self, customer_id: str, actor: str) -> ErasureRecord:
         self.calls.append((customer_id, actor))
-        return ErasureRecord("ref", actor, "2026-01-01T00:00:00+00:00", {"conversations": 3})
+        deleted = {"conversations": 3}
+        return ErasureRecord("ref", actor, "2026-01-01T00:00:00+00:00", deleted, {}, self.remaining)
 
 
 class MemoryNonces:

@@ -13,9 +13,10 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import EndpointConnectionError
 
 from socialcare import bootstrap
-from socialcare.model import Channel, InboundMessage, Kind
+from socialcare.model import Channel, InboundMessage, Kind, StoreUnavailable
 from socialcare.store.dynamodb_erasure import DynamoDBErasure
 from socialcare_local.cfn_template import Template
 from socialcare_local.sandbox import PlatformSandbox
@@ -199,3 +200,36 @@ def test_a_conversation_stored_during_the_erasure_is_reported_not_called_success
     again = _erase(aws, "telegram:biz:808", "--actor", "dpo@lumen.example")
     assert again.returncode == 0, again.stderr
     assert "808" not in json.dumps(_items(aws, "ConversationsTable"))
+
+
+def test_an_erasure_stopped_half_way_is_recorded_as_incomplete(aws: Template) -> None:
+    """GIVEN a customer whose profile cannot be deleted (the customers table stops answering)
+    WHEN they are erased THEN the erasure raises StoreUnavailable, and the audit table still
+    records what was deleted, that it stopped and that it is not complete."""
+    dynamodb = boto3.client("dynamodb")
+    table = aws.physical["ConversationsTable"]["Ref"]
+    customers = aws.physical["CustomersTable"]["Ref"]
+    dynamodb.put_item(TableName=table, Item=_conversation_item("telegram:909", "telegram:909"))
+    bootstrap.customers().update("telegram:909", lambda p: p.saw("telegram:909", "en", ()))
+    client = boto3.client("dynamodb")
+
+    def outage(params: dict[str, Any], **_: Any) -> None:
+        if params["TableName"] == customers:
+            raise EndpointConnectionError(endpoint_url="https://dynamodb.example")
+
+    client.meta.events.register("provide-client-params.dynamodb.DeleteItem", outage)
+    erasure = DynamoDBErasure(
+        table,
+        aws.physical["WebchatOutboxTable"]["Ref"],
+        aws.physical["ErasureAuditTable"]["Ref"],
+        customers_table=customers,
+        client=client,
+    )
+
+    with pytest.raises(StoreUnavailable, match="incomplete"):
+        erasure.erase("telegram:909", "dpo@lumen.example")
+
+    (audit,) = _items(aws, "ErasureAuditTable")
+    assert audit["complete"]["BOOL"] is False
+    assert audit["stopped"]["S"] == "EndpointConnectionError"
+    assert audit["deleted"]["M"][table]["N"] == "1"

@@ -177,7 +177,7 @@ class AgentDesk:
         record = self._erasure().erase(customer_id, agent)
         if not record.complete:
             left = sum(record.remaining.values())
-            raise ErasureIncomplete(f"erasure incomplete: {left} items remain, erase again")
+            raise ErasureIncomplete(f"erasure incomplete: {left} item(s) remain, erase again")
         return record.to_json()
 
     def _find(self, conversation_id: str) -> Conversation:

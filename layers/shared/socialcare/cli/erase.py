@@ -34,6 +34,6 @@ def run(args: argparse.Namespace) -> int:
     print(json.dumps(record.to_json(), indent=2))
     if not record.complete:
         left = sum(record.remaining.values())
-        print(f"socialcare erase: incomplete, {left} items remain: run it again", file=sys.stderr)
+        print(f"socialcare erase: incomplete, {left} item(s) remain: run it again", file=sys.stderr)
         return 1
     return 0
