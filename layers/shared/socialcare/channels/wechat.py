@@ -8,7 +8,7 @@ which WeChat allows for 48 hours after the customer's last message.
 Plain mode's signature covers no part of the body: anyone who saw one signed request could post
 any message under its query string. Safe mode (the body AES-encrypted and signed) is therefore
 the only mode unless plain mode is asked for explicitly (`plain=True`; bootstrap: the setting
-WECHAT_PLAIN_MODE=true, with a warning at every cold start). In both modes a request's timestamp
+WECHAT_PLAIN_MODE=true, with a warning on every delivery). In both modes a request's timestamp
 must lie within REPLAY_WINDOW_S of now, and its (timestamp, nonce) is recorded with a hash of the
 body for as long as the timestamp stays in the window: the same nonce with another body is a
 replay and refused. The same nonce with the same body is WeChat resending a delivery it got no
