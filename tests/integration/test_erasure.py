@@ -233,3 +233,23 @@ def test_an_erasure_stopped_half_way_is_recorded_as_incomplete(aws: Template) ->
     assert audit["complete"]["BOOL"] is False
     assert audit["stopped"]["S"] == "EndpointConnectionError"
     assert audit["deleted"]["M"][table]["N"] == "1"
+
+
+def test_erasing_a_conversation_stored_without_its_owner_takes_the_senders_profile(
+    aws: Template,
+) -> None:
+    """GIVEN a WhatsApp conversation stored before conversations recorded their customer, and
+    the sender's profile WHEN it is erased by the conversation's id THEN the profile goes too."""
+    dynamodb = boto3.client("dynamodb")
+    table = aws.physical["ConversationsTable"]["Ref"]
+    item = _conversation_item("whatsapp:acct-9:4915550009", "")
+    dynamodb.put_item(TableName=table, Item=item)
+    bootstrap.customers().update(
+        "whatsapp:4915550009", lambda p: p.saw("whatsapp:acct-9:4915550009", "en", ())
+    )
+
+    record = bootstrap.erasure().erase("whatsapp:acct-9:4915550009", "dpo@lumen.example")
+
+    assert record.complete
+    for logical in ("ConversationsTable", "CustomersTable"):
+        assert "4915550009" not in json.dumps(_items(aws, logical)), logical

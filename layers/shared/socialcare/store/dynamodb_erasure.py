@@ -1,15 +1,16 @@
 """Erasing one customer's data from every table that holds it, and recording what was done.
 
 Asked for a customer id or one of their conversation ids, it finds everything that names them:
-the owner a conversation stores (`customer_id`), their profile in the customers table (following
-a link to the profile it was merged into, and every id linked to that), each conversation the
-profile lists, every conversation whose stored `customer_id` is one of their ids (a conversation
-whose first reply failed never reached the profile), and the partition of each id itself (every
-item of it: turns, state, and through them the entries of the agents' `queue` index, which
-DynamoDB keeps in step with the table); for web chat conversations the outbox (the session's
-replies and its idempotency markers), and the orders the profile lists, which keep the order (it
-is the brand's record) but lose the customer's id. The idempotency table holds only hashes of
-platform message ids and expires in a week: nothing there names anyone.
+the owner a conversation stores (`customer_id`, or the sender its id ends with), their profile
+in the customers table (following a link to the profile it was merged into, and every id linked
+to that), each conversation the profile lists, every conversation whose stored `customer_id` is
+one of their ids (a conversation whose first reply failed never reached the profile), and the
+partition of each id itself (every item of it: turns, state, and through them the entries of
+the agents' `queue` index, which DynamoDB keeps in step with the table); for web chat
+conversations the outbox (the session's replies and its idempotency markers), and the orders
+the profile lists, which keep the order (it is the brand's record) but lose the customer's id.
+The idempotency table holds only hashes of platform message ids and nonces, and they expire
+within a week: nothing there names anyone.
 
 Conversations by owner are found with one paginated Scan projecting `pk` and `customer_id`: an
 erasure is a rare, audited request by a person, and a Scan costs one read unit per 4 KB of the
@@ -142,9 +143,7 @@ class DynamoDBErasure:
     def _find(self, asked: str) -> _Found:
         """The customer's ids, conversations and order numbers, as far as the tables know them."""
         found = _Found({asked}, {asked})
-        owner = self._owner_of(asked)
-        if owner:
-            found.ids.add(owner)
+        found.ids |= {self._owner_of(asked), _sender_of(asked)} - {""}
         if self._customers:
             for start in sorted(found.ids):
                 self._add_profile(start, found)
@@ -246,6 +245,14 @@ class DynamoDBErasure:
         for key in keys:
             self._client.delete_item(TableName=table, Key=key)
         return len(keys)
+
+
+def _sender_of(conversation_id: str) -> str:
+    """The customer id in a "<channel>:<account>:<sender>" conversation id ("" in others): how a
+    conversation stored before conversations recorded their owner leads to its customer."""
+    channel, _, rest = conversation_id.partition(":")
+    account, _, sender = rest.partition(":")
+    return f"{channel}:{sender}" if account and sender else ""
 
 
 def _strings(item: dict[str, Any], name: str) -> set[str]:
