@@ -20,7 +20,9 @@
     });
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
-      const why = { 401: "Sign in with an agent token.", 403: "This token may not use the agent console.", 404: "No such conversation.", 409: "The conversation is resolved." }[response.status];
+      // 409 and 5xx carry the desk's own reason (a resolved conversation, a closed reply window,
+      // a platform that refused the message): shown as it is, so the agent knows nothing went out.
+      const why = { 401: "Sign in with an agent token.", 403: "This token may not use the agent console.", 404: "No such conversation." }[response.status];
       throw new Error(why || data.message || "HTTP " + response.status);
     }
     return data;

@@ -91,8 +91,10 @@ def run(results: dict[str, Any], functions_by_id: dict[str, Any]) -> None:
 
 def _wechat_safe_mode() -> dict[str, float]:
     """The same WeChat message in safe mode: AES-CBC decryption (pure Python) on top."""
+    from socialcare import bootstrap
     from socialcare.channels.wechat import WeChatInbound
     from socialcare.channels.wechat_crypto import WeChatCrypto
+    from socialcare.store.dynamodb_nonces import DynamoDBNonces
     from socialcare.webhook import WebhookRequest, receive
     from socialcare_local.credentials import credential
     from socialcare_local.traffic import wechat_text
@@ -103,7 +105,9 @@ def _wechat_safe_mode() -> dict[str, float]:
         "POST", {}, dict(parse_qsl(sample.path.partition("?")[2])), sample.body
     )
     inbound = WeChatInbound(
-        credential("WECHAT_TOKEN"), WeChatCrypto(key, credential("WECHAT_APP_ID"))
+        credential("WECHAT_TOKEN"),
+        WeChatCrypto(key, credential("WECHAT_APP_ID")),
+        nonces=DynamoDBNonces(bootstrap.settings().require("idempotency_table")),
     )
     return summary(timed(lambda: receive(request, inbound, _drop), runs=2000))
 

@@ -45,6 +45,7 @@ class FunctionSpec:
     queues: list[tuple[str, int]] = field(default_factory=list)  # (queue logical id, batch)
     # Routes behind the HttpApi's JWT authorizer, with the scopes each one requires.
     scopes: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    timeout_s: float = 10.0  # the function's Timeout (or the Globals'), as Lambda enforces it
 
 
 class Template:
@@ -66,7 +67,8 @@ class Template:
         return {k: v.get("Properties", {}) for k, v in self.resources.items() if v["Type"] == kind}
 
     def functions(self) -> list[FunctionSpec]:
-        base_env = self.data.get("Globals", {}).get("Function", {}).get("Environment", {})
+        base = self.data.get("Globals", {}).get("Function", {})
+        base_env = base.get("Environment", {})
         specs = []
         for logical_id, props in self.of_type("AWS::Serverless::Function").items():
             env = {
@@ -93,6 +95,7 @@ class Template:
                     routes,
                     queues,
                     scopes,
+                    float(props.get("Timeout", base.get("Timeout", 10))),
                 )
             )
         return specs

@@ -38,7 +38,11 @@ DEV_CREDENTIALS: dict[str, dict[str, tuple[str, str]]] = {
         "token": ("WECHAT_TOKEN", "dev-wechat-token"),
         "app_id": ("WECHAT_APP_ID", "wx0000000000dev00"),
         "app_secret": ("WECHAT_APP_SECRET", "dev-wechat-app-secret"),
-        "encoding_aes_key": ("WECHAT_ENCODING_AES_KEY", ""),  # empty: plain mode
+        # Safe mode, as in production (wechatpy's test EncodingAESKey).
+        "encoding_aes_key": (
+            "WECHAT_ENCODING_AES_KEY",
+            "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR",
+        ),
     },
     "LineSecretName": {
         "channel_secret": ("LINE_CHANNEL_SECRET", "dev-line-channel-secret"),

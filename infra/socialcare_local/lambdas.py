@@ -35,9 +35,9 @@ class LambdaContext:
 
 
 class LocalFunction:
-    def __init__(self, spec: FunctionSpec, timeout_s: float = 10.0) -> None:
+    def __init__(self, spec: FunctionSpec, timeout_s: float | None = None) -> None:
         self.spec = spec
-        self._timeout_s = timeout_s
+        self._timeout_s = spec.timeout_s if timeout_s is None else timeout_s
         module_name, _, attribute = spec.handler.rpartition(".")
         path = spec.code_uri / f"{module_name.replace('.', '/')}.py"
         module_spec = importlib.util.spec_from_file_location(

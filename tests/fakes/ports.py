@@ -19,7 +19,7 @@ from socialcare.dialogue.profiles import CustomerProfile
 from socialcare.erasure import ErasureRecord
 from socialcare.evaluation.harness import MemoryConversations
 from socialcare.generate.llm_port import ChatMessage, Completion, LlmError
-from socialcare.model import Channel, Conversation, InboundMessage, Turn
+from socialcare.model import Channel, Conversation, InboundMessage, State, Turn
 
 
 class FakeConversationStore(MemoryConversations):
@@ -31,6 +31,16 @@ class FakeConversationStore(MemoryConversations):
         return list(
             self.conversations.get(conversation_id, Conversation("", Channel.TELEGRAM)).turns
         )
+
+    # The agents' side of the store (socialcare.agents.desk.AgentConversations)
+    def find(self, conversation_id: str) -> Conversation | None:
+        return self.conversations.get(conversation_id)
+
+    def queue(self, state: State, limit: int) -> list[Conversation]:
+        return [c for c in self.conversations.values() if c.state is state][:limit]
+
+    def scan(self) -> list[Conversation]:
+        return list(self.conversations.values())
 
     def seed(self, conversation_id: str, *turns: Turn) -> None:
         base = self.conversations.get(
@@ -154,11 +164,24 @@ class RecordingMetrics:
 
 
 class RecordingErasure:
-    """The erasure port: records who asked to erase whom, and answers with fixed counts."""
+    """The erasure port: records who asked to erase whom, and answers with fixed counts (and
+    `remaining`, what it reports left behind)."""
 
-    def __init__(self) -> None:
+    def __init__(self, remaining: dict[str, int] | None = None) -> None:
         self.calls: list[tuple[str, str]] = []
+        self.remaining = remaining or {}
 
     def erase(self, customer_id: str, actor: str) -> ErasureRecord:
         self.calls.append((customer_id, actor))
-        return ErasureRecord("ref", actor, "2026-01-01T00:00:00+00:00", {"conversations": 3})
+        deleted = {"conversations": 3}
+        return ErasureRecord("ref", actor, "2026-01-01T00:00:00+00:00", deleted, {}, self.remaining)
+
+
+class MemoryNonces:
+    """The WeChat nonce ledger in a dict, answering like store.dynamodb_nonces."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def claim(self, key: str, fingerprint: str, expires_at: int) -> bool:
+        return self.seen.setdefault(key, fingerprint) == fingerprint

@@ -110,3 +110,36 @@ def test_agent_api_function_fails_closed_without_verified_claims(aws: Template) 
     agent = {"jwt": {"claims": {"sub": "x"}, "scopes": ["socialcare/agent"]}}
     ok = fn.invoke({**event, "requestContext": {"authorizer": agent}})
     assert ok["statusCode"] == 200 and json.loads(ok["body"])["conversations"] == 0
+
+
+def test_linking_two_customers_both_ways_keeps_the_merged_profile(aws: Template) -> None:
+    """GIVEN a Telegram and a WhatsApp profile linked once WHEN an agent links them again the
+    other way round THEN both ids still load the one merged profile with both conversations,
+    and it does not point at itself."""
+    customers = bootstrap.customers()
+    customers.update("telegram:5", lambda p: p.saw("telegram:5", "en", ("A-1",)))
+    customers.update("whatsapp:55", lambda p: p.saw("whatsapp:55", "en", ("B-2",)))
+    customers.link("telegram:5", "whatsapp:55")
+
+    again = customers.link("whatsapp:55", "telegram:5")
+
+    for customer in ("telegram:5", "whatsapp:55"):
+        loaded = customers.load(customer)
+        assert loaded == again
+        assert set(loaded.conversations) == {"telegram:5", "whatsapp:55"}
+        assert set(loaded.orders) == {"A-1", "B-2"}
+
+
+def test_linking_a_third_channel_to_a_linked_id_reaches_the_whole_profile(aws: Template) -> None:
+    """GIVEN LINE linked to WhatsApp's profile WHEN that profile is linked into Telegram's THEN
+    the LINE id loads the merged Telegram profile too (no chain left behind)."""
+    customers = bootstrap.customers()
+    customers.update("telegram:6", lambda p: p.saw("telegram:6", "en", ()))
+    customers.update("whatsapp:66", lambda p: p.saw("whatsapp:66", "en", ()))
+    customers.update("line:U6", lambda p: p.saw("line:x:U6", "en", ()))
+    customers.link("whatsapp:66", "line:U6")
+
+    customers.link("telegram:6", "whatsapp:66")
+
+    assert customers.load("line:U6").id == "telegram:6"
+    assert "line:x:U6" in customers.load("line:U6").conversations

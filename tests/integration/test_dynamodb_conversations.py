@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import boto3
+import pytest
 
 from socialcare.model import Channel, Conversation, Entity, Sending, Turn
-from socialcare.store.dynamodb_conversations import DynamoDBConversations
+from socialcare.store.dynamodb_conversations import (
+    MAX_STORED_TURN_CHARS,
+    TRUNCATED,
+    ConcurrentUpdates,
+    DynamoDBConversations,
+)
 from socialcare_local.cfn_template import Template
 
 
@@ -107,3 +114,61 @@ def test_what_was_understood_is_stored_with_the_turn(aws: Template) -> None:
     store.save(store.load("telegram:5", Channel.TELEGRAM), lambda c: c.begin(turn, KEY, 1.0))
 
     assert store.load("telegram:5", Channel.TELEGRAM).turns == (turn,)
+
+
+def test_a_conversation_that_keeps_changing_fails_without_naming_the_customer(
+    aws: Template,
+) -> None:
+    """GIVEN a WhatsApp conversation (its id holds the customer's phone number) that another
+    worker changes before every save WHEN the save gives up THEN the error that the worker logs
+    does not carry the phone number."""
+    store, rival = _store(aws), _store(aws)
+    conversation_id = "whatsapp:acct:4915550003"
+    stored = store.save(
+        store.load(conversation_id, Channel.WHATSAPP), lambda c: c.begin(_turn(1), KEY, 1.0)
+    )
+    assert stored is not None
+
+    def racing(current: Conversation) -> Conversation:
+        latest = rival.load(conversation_id, Channel.WHATSAPP)
+        rival.save(latest, lambda c: c.remember("n", str(latest.version)))
+        return current.remember("mine", "1")
+
+    with pytest.raises(ConcurrentUpdates) as failed:
+        store.save(stored, racing)
+
+    assert "4915550003" not in str(failed.value)
+
+
+def test_a_huge_message_is_stored_cut_with_a_marker_instead_of_failing(aws: Template) -> None:
+    """GIVEN a customer message of 300,000 Chinese characters (900 KB, over DynamoDB's 400 KB
+    item limit) WHEN its turn is stored THEN the save succeeds and the stored turn keeps the
+    beginning of the text, marked as cut, so that the message is answered, not dead-lettered."""
+    store = _store(aws)
+    huge = Turn("customer", "退货" * 150_000, 1.0, "m1", "zh")
+
+    stored = store.save(
+        store.load("webchat:s1", Channel.WEBCHAT), lambda c: c.begin(huge, KEY, 1.0)
+    )
+
+    assert stored is not None
+    (turn,) = store.load("webchat:s1", Channel.WEBCHAT).turns
+    assert turn.text.startswith("退货退货")
+    assert turn.text.endswith(TRUNCATED)
+    assert len(turn.text) == MAX_STORED_TURN_CHARS
+
+
+def test_a_long_history_of_long_messages_still_fits_in_one_item(aws: Template) -> None:
+    """GIVEN fifty turns of 2,000 four-byte characters with an entity each WHEN the conversation
+    is stored THEN it is, with its newest turns kept."""
+    store = _store(aws)
+    entity = Entity("order_number", "#12345", 0, 6)
+    turns = tuple(
+        replace(_turn(n), text="🙂" * 2000, entities=(entity,) * 40) for n in range(1, 51)
+    )
+
+    store.save(store.load("telegram:9", Channel.TELEGRAM), lambda c: replace(c, turns=turns))
+
+    kept = store.load("telegram:9", Channel.TELEGRAM).turns
+    assert kept[-1].message_id == "m50"
+    assert all(len(t.entities) <= 20 for t in kept)

@@ -13,9 +13,11 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import EndpointConnectionError
 
 from socialcare import bootstrap
-from socialcare.model import Channel, InboundMessage, Kind
+from socialcare.model import Channel, InboundMessage, Kind, StoreUnavailable
+from socialcare.store.dynamodb_erasure import DynamoDBErasure
 from socialcare_local.cfn_template import Template
 from socialcare_local.sandbox import PlatformSandbox
 from tests.integration.functions import function, sqs_event
@@ -121,3 +123,133 @@ def test_erasing_a_linked_customer_takes_every_id_and_unlinks_only_their_orders(
     assert kept["777001"]["status"]["S"] == "shipped"
     assert "customer_id" not in kept["777001"]
     assert kept["777002"]["customer_id"]["S"] == "telegram:someone-else"
+
+
+def _conversation_item(conversation_id: str, owner: str) -> dict[str, Any]:
+    return {
+        "pk": {"S": conversation_id},
+        "sk": {"S": "conversation"},
+        "channel": {"S": conversation_id.partition(":")[0]},
+        "turns": {"L": []},
+        "answered": {"L": []},
+        "version": {"N": "1"},
+        "customer_id": {"S": owner},
+    }
+
+
+def test_erasing_by_conversation_id_takes_the_profile_and_unlisted_conversations(
+    aws: Template,
+) -> None:
+    """GIVEN a WeChat customer with a profile listing one conversation, and a second
+    conversation of theirs the profile never listed (its first reply failed) that stores them as
+    its customer WHEN an agent erases by the listed conversation's id THEN the profile and both
+    conversations are gone, and the record says the erasure is complete."""
+    dynamodb = boto3.client("dynamodb")
+    table = aws.physical["ConversationsTable"]["Ref"]
+    customer = "wechat:oCustomer7"
+    for conversation in ("wechat:gh_a:oCustomer7", "wechat:gh_b:oCustomer7"):
+        dynamodb.put_item(TableName=table, Item=_conversation_item(conversation, customer))
+    dynamodb.put_item(TableName=table, Item=_conversation_item("wechat:gh_a:oOther", "x"))
+    bootstrap.customers().update(customer, lambda p: p.saw("wechat:gh_a:oCustomer7", "zh", ()))
+
+    record = bootstrap.erasure().erase("wechat:gh_a:oCustomer7", "dpo@lumen.example")
+
+    assert record.complete and record.remaining == {}
+    assert record.deleted[table] == 2
+    assert record.deleted[aws.physical["CustomersTable"]["Ref"]] == 1
+    for logical in ("ConversationsTable", "CustomersTable"):
+        assert "oCustomer7" not in json.dumps(_items(aws, logical)), logical
+    assert "oOther" in json.dumps(_items(aws, "ConversationsTable"))
+
+
+def test_a_conversation_stored_during_the_erasure_is_reported_not_called_success(
+    aws: Template,
+) -> None:
+    """GIVEN a Telegram customer, and a worker that stores a new conversation of theirs while
+    the erasure deletes their profile WHEN the erasure ends THEN its record and the audit table
+    say it is incomplete and count what remains, and the CLI exits non-zero."""
+    dynamodb = boto3.client("dynamodb")
+    table = aws.physical["ConversationsTable"]["Ref"]
+    customers = aws.physical["CustomersTable"]["Ref"]
+    dynamodb.put_item(TableName=table, Item=_conversation_item("telegram:808", "telegram:808"))
+    bootstrap.customers().update("telegram:808", lambda p: p.saw("telegram:808", "en", ()))
+    client = boto3.client("dynamodb")
+
+    def worker_meanwhile(params: dict[str, Any], **_: Any) -> None:
+        if params["TableName"] == customers:
+            item = _conversation_item("telegram:biz:808", "telegram:808")
+            dynamodb.put_item(TableName=table, Item=item)
+
+    client.meta.events.register("provide-client-params.dynamodb.DeleteItem", worker_meanwhile)
+    erasure = DynamoDBErasure(
+        table,
+        aws.physical["WebchatOutboxTable"]["Ref"],
+        aws.physical["ErasureAuditTable"]["Ref"],
+        customers_table=customers,
+        client=client,
+    )
+
+    record = erasure.erase("telegram:808", "dpo@lumen.example")
+
+    assert not record.complete
+    assert record.remaining == {table: 1}
+    (audit,) = _items(aws, "ErasureAuditTable")
+    assert audit["complete"]["BOOL"] is False
+    assert audit["remaining"]["M"][table]["N"] == "1"
+    client.meta.events.unregister("provide-client-params.dynamodb.DeleteItem", worker_meanwhile)
+    again = _erase(aws, "telegram:biz:808", "--actor", "dpo@lumen.example")
+    assert again.returncode == 0, again.stderr
+    assert "808" not in json.dumps(_items(aws, "ConversationsTable"))
+
+
+def test_an_erasure_stopped_half_way_is_recorded_as_incomplete(aws: Template) -> None:
+    """GIVEN a customer whose profile cannot be deleted (the customers table stops answering)
+    WHEN they are erased THEN the erasure raises StoreUnavailable, and the audit table still
+    records what was deleted, that it stopped and that it is not complete."""
+    dynamodb = boto3.client("dynamodb")
+    table = aws.physical["ConversationsTable"]["Ref"]
+    customers = aws.physical["CustomersTable"]["Ref"]
+    dynamodb.put_item(TableName=table, Item=_conversation_item("telegram:909", "telegram:909"))
+    bootstrap.customers().update("telegram:909", lambda p: p.saw("telegram:909", "en", ()))
+    client = boto3.client("dynamodb")
+
+    def outage(params: dict[str, Any], **_: Any) -> None:
+        if params["TableName"] == customers:
+            raise EndpointConnectionError(endpoint_url="https://dynamodb.example")
+
+    client.meta.events.register("provide-client-params.dynamodb.DeleteItem", outage)
+    erasure = DynamoDBErasure(
+        table,
+        aws.physical["WebchatOutboxTable"]["Ref"],
+        aws.physical["ErasureAuditTable"]["Ref"],
+        customers_table=customers,
+        client=client,
+    )
+
+    with pytest.raises(StoreUnavailable, match="incomplete"):
+        erasure.erase("telegram:909", "dpo@lumen.example")
+
+    (audit,) = _items(aws, "ErasureAuditTable")
+    assert audit["complete"]["BOOL"] is False
+    assert audit["stopped"]["S"] == "EndpointConnectionError"
+    assert audit["deleted"]["M"][table]["N"] == "1"
+
+
+def test_erasing_a_conversation_stored_without_its_owner_takes_the_senders_profile(
+    aws: Template,
+) -> None:
+    """GIVEN a WhatsApp conversation stored before conversations recorded their customer, and
+    the sender's profile WHEN it is erased by the conversation's id THEN the profile goes too."""
+    dynamodb = boto3.client("dynamodb")
+    table = aws.physical["ConversationsTable"]["Ref"]
+    item = _conversation_item("whatsapp:acct-9:4915550009", "")
+    dynamodb.put_item(TableName=table, Item=item)
+    bootstrap.customers().update(
+        "whatsapp:4915550009", lambda p: p.saw("whatsapp:acct-9:4915550009", "en", ())
+    )
+
+    record = bootstrap.erasure().erase("whatsapp:acct-9:4915550009", "dpo@lumen.example")
+
+    assert record.complete
+    for logical in ("ConversationsTable", "CustomersTable"):
+        assert "4915550009" not in json.dumps(_items(aws, logical)), logical

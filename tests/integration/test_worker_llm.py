@@ -16,7 +16,6 @@ import pytest
 import socialcare.handlers  # noqa: F401
 from socialcare import bootstrap
 from socialcare.model import Channel, InboundMessage, Kind
-from socialcare.understand.pii import pseudonym
 from socialcare_local.cfn_template import Template
 from socialcare_local.moto_server import free_port
 from socialcare_local.sandbox import PlatformSandbox
@@ -147,7 +146,7 @@ def test_a_failing_endpoint_still_gets_the_customer_one_grounded_answer(
     (logged,) = [r for r in caplog.records if r.getMessage() == "llm reply not sent"]
     assert logged.failure == failure  # type: ignore[attr-defined]
     (answered,) = [r for r in caplog.records if r.getMessage() == "answered"]
-    assert answered.conversation == pseudonym("telegram:915")  # type: ignore[attr-defined]
+    assert answered.conversation == bootstrap.pseudonyms()("telegram:915")  # type: ignore[attr-defined]
     assert answered.source == "knowledge"  # type: ignore[attr-defined]
     assert "915" not in caplog.text
     assert "delivery take" not in caplog.text

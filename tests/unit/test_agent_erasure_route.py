@@ -43,6 +43,7 @@ def test_an_agent_erases_a_customer_and_is_named_in_the_record() -> None:
     assert erasure.calls == [("telegram:42", "ann")]
     assert body["actor"] == "ann"
     assert body["deleted"] == {"conversations": 3}
+    assert body["complete"] is True
 
 
 @pytest.mark.parametrize(
@@ -77,3 +78,14 @@ def test_without_a_token_or_the_agent_scope_nothing_is_erased() -> None:
 
     assert (unsigned[0], viewer[0]) == (401, 403)
     assert erasure.calls == []
+
+
+def test_an_erasure_that_left_something_behind_is_not_answered_as_success() -> None:
+    """GIVEN an erasure that finds a conversation still there afterwards WHEN an agent erases
+    THEN the answer is 503 saying how much remains, so that they erase again."""
+    erasure = RecordingErasure(remaining={"conversations": 1})
+
+    status, body = handle(_desk(erasure), _event("telegram:42"))
+
+    assert status == 503
+    assert "1 item(s) remain" in body["message"]

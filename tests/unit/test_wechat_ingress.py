@@ -14,8 +14,17 @@ from socialcare.channels.wechat import WeChatInbound
 from socialcare.channels.wechat_crypto import WeChatCrypto, signature
 from socialcare.model import Attachment, Channel, Kind, Location
 from socialcare.webhook import BadHandshake, BadSignature, MalformedPayload, WebhookRequest
+from tests.fakes.ports import MemoryNonces
 
 TOKEN = "wechat-token"
+NOW = 1348831860.0  # the signed queries' timestamp
+
+
+def _inbound(token: str, crypto: WeChatCrypto | None = None, now: float = NOW) -> WeChatInbound:
+    """Safe mode with `crypto`, else plain mode (opted into); its clock stopped at `now`."""
+    return WeChatInbound(
+        token, crypto, nonces=MemoryNonces(), clock=lambda: now, plain=crypto is None
+    )
 
 
 @pytest.fixture
@@ -26,7 +35,7 @@ def vectors(events: Path) -> dict[str, Any]:
 
 @pytest.fixture
 def plain() -> WeChatInbound:
-    return WeChatInbound(TOKEN)
+    return _inbound(TOKEN)
 
 
 def _raw(events: Path, name: str) -> bytes:
@@ -40,7 +49,7 @@ def _signed_query(token: str = TOKEN, timestamp: str = "1348831860", nonce: str 
 def test_plain_signature_matches_wechatpys_vector(vectors: dict[str, Any]) -> None:
     v = vectors["plain_signature_vector"]
     assert signature(v["token"], v["timestamp"], v["nonce"]) == v["signature"]
-    inbound = WeChatInbound(v["token"])
+    inbound = _inbound(v["token"])
     query = {**{k: v[k] for k in ("signature", "timestamp", "nonce")}, "echostr": "hello"}
     assert inbound.handshake(WebhookRequest("GET", {}, query, b"")).body == "hello"
 
@@ -85,16 +94,14 @@ def test_unsigned_or_forged_post_is_refused(
 
 def test_no_token_fails_closed(events: Path) -> None:
     with pytest.raises(BadSignature):
-        WeChatInbound("").verify(
-            WebhookRequest("POST", {}, _signed_query(""), _raw(events, "text.xml"))
-        )
+        _inbound("").verify(WebhookRequest("POST", {}, _signed_query(""), _raw(events, "text.xml")))
 
 
 def test_safe_mode_decrypts_wechatpys_vector(vectors: dict[str, Any], events: Path) -> None:
     """GIVEN wechatpy's encrypted message, msg_signature and key WHEN received in safe mode THEN
     the signature holds and the decrypted message is the customer's "test"."""
     crypto = WeChatCrypto(vectors["encoding_aes_key"], vectors["app_id"])
-    inbound = WeChatInbound(vectors["token"], crypto)
+    inbound = _inbound(vectors["token"], crypto, float(vectors["timestamp"]))
     body = _raw(events, "encrypted.xml")
     query = {
         "msg_signature": vectors["msg_signature"],
@@ -130,10 +137,10 @@ def test_safe_mode_refuses_plain_bodies_and_other_apps(
     """GIVEN safe mode WHEN a plain body (whose signature covers no content) or a message
     encrypted for another app id arrives THEN it is refused."""
     crypto = WeChatCrypto(vectors["encoding_aes_key"], vectors["app_id"])
-    inbound = WeChatInbound(vectors["token"], crypto)
+    inbound = _inbound(vectors["token"], crypto)
     with pytest.raises(BadSignature):
         inbound.verify(WebhookRequest("POST", {}, _signed_query(vectors["token"]), b"<xml/>"))
-    other = WeChatInbound(vectors["token"], WeChatCrypto(vectors["encoding_aes_key"], "wxOTHER"))
+    other = _inbound(vectors["token"], WeChatCrypto(vectors["encoding_aes_key"], "wxOTHER"))
     with pytest.raises(BadSignature):
         other.parse(_raw(events, "encrypted.xml"))
 
@@ -141,7 +148,7 @@ def test_safe_mode_refuses_plain_bodies_and_other_apps(
 def test_wrong_key_is_refused(vectors: dict[str, Any], events: Path) -> None:
     crypto = WeChatCrypto("A" * 43, vectors["app_id"])
     with pytest.raises(BadSignature):
-        WeChatInbound(vectors["token"], crypto).parse(_raw(events, "encrypted.xml"))
+        _inbound(vectors["token"], crypto).parse(_raw(events, "encrypted.xml"))
 
 
 def test_bad_encoding_aes_key_is_a_configuration_error() -> None:
@@ -222,6 +229,38 @@ def test_encrypted_body_round_trips_for_the_demo(vectors: dict[str, Any], events
     crypto = WeChatCrypto(vectors["encoding_aes_key"], vectors["app_id"])
     encrypted = crypto.encrypt(_raw(events, "text.xml"), b"0123456789abcdef")
     body = f"<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>".encode()
-    [message] = WeChatInbound(vectors["token"], crypto).parse(body)
+    [message] = _inbound(vectors["token"], crypto).parse(body)
     assert message.text == "this is a test"
     assert re.fullmatch(r"[A-Za-z0-9+/=]+", encrypted)
+
+
+@pytest.mark.parametrize("skew", [-301, 301])
+def test_a_request_signed_more_than_five_minutes_away_is_refused(events: Path, skew: int) -> None:
+    """GIVEN a correctly signed message whose timestamp is 5 minutes and a second away from now
+    (either way) WHEN received THEN it is refused as 401 and nothing is parsed."""
+    late = _inbound(TOKEN, now=NOW + skew)
+
+    with pytest.raises(BadSignature) as caught:
+        late.verify(WebhookRequest("POST", {}, _signed_query(), _raw(events, "text.xml")))
+
+    assert caught.value.status == 401
+
+
+def test_a_nonce_replayed_with_another_body_is_refused(events: Path) -> None:
+    """GIVEN plain mode, where the signature covers no body, and one signed delivery WHEN its
+    query is replayed with another message inside the window THEN the replay is refused, while
+    WeChat resending the very same delivery (it retries three times) is still accepted."""
+    inbound = _inbound(TOKEN, now=NOW + 60)
+    query = _signed_query()
+    inbound.verify(WebhookRequest("POST", {}, query, _raw(events, "text.xml")))
+
+    inbound.verify(WebhookRequest("POST", {}, query, _raw(events, "text.xml")))
+    with pytest.raises(BadSignature, match="replay"):
+        inbound.verify(WebhookRequest("POST", {}, query, _raw(events, "link.xml")))
+
+
+def test_safe_mode_is_the_default_and_plain_mode_must_be_asked_for() -> None:
+    """GIVEN no EncodingAESKey WHEN the ingress is built without opting into plain mode THEN it
+    refuses to start instead of silently accepting unsigned bodies."""
+    with pytest.raises(ValueError, match="safe mode"):
+        WeChatInbound(TOKEN, None, nonces=MemoryNonces())

@@ -4,6 +4,7 @@ Tests call `reset()` between cases."""
 
 from __future__ import annotations
 
+import logging
 import os
 from contextlib import AbstractContextManager
 from functools import cache
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialcare.model import Channel
-from socialcare.settings import Settings
+from socialcare.settings import SettingMissing, Settings
 
 if TYPE_CHECKING:
     from socialcare.agents.desk import AgentDesk
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from socialcare.knowledge.port import Retriever
     from socialcare.knowledge.snapshots import SnapshotStore
     from socialcare.pipeline import TurnHandler
+    from socialcare.pseudonyms import Pseudonyms
     from socialcare.store.dynamodb_conversations import DynamoDBConversations
     from socialcare.store.dynamodb_customers import DynamoDBCustomers
     from socialcare.store.dynamodb_erasure import DynamoDBErasure
@@ -72,12 +74,7 @@ def inbound_channel(channel: Channel) -> InboundChannel:
 
             return TelegramInbound(creds.get("secret_token", ""))
         case Channel.WECHAT:
-            from socialcare.channels.wechat import WeChatInbound
-            from socialcare.channels.wechat_crypto import WeChatCrypto
-
-            aes_key = creds.get("encoding_aes_key", "")
-            crypto = WeChatCrypto(aes_key, creds.get("app_id", "")) if aes_key else None
-            return WeChatInbound(creds.get("token", ""), crypto)
+            return _wechat_inbound(creds)
         case Channel.LINE:
             from socialcare.channels.line import LineInbound
 
@@ -86,6 +83,33 @@ def inbound_channel(channel: Channel) -> InboundChannel:
             from socialcare.channels.webchat import WebchatInbound
 
             return WebchatInbound(webchat_sessions())
+
+
+def _wechat_inbound(creds: dict[str, Any]) -> InboundChannel:
+    """Safe mode, or plain mode only when WECHAT_PLAIN_MODE=true says so: a secret without its
+    EncodingAESKey stops the function rather than accepting bodies nobody signed."""
+    from socialcare.channels.wechat import WeChatInbound
+    from socialcare.channels.wechat_crypto import WeChatCrypto
+    from socialcare.store.dynamodb_nonces import DynamoDBNonces
+
+    config = settings()
+    nonces = DynamoDBNonces(config.require("idempotency_table"))
+    token, aes_key = creds.get("token", ""), creds.get("encoding_aes_key", "")
+    if aes_key:
+        crypto = WeChatCrypto(aes_key, creds.get("app_id", ""))
+        return WeChatInbound(token, crypto, nonces=nonces)
+    if not config.wechat_plain_mode:
+        raise SettingMissing(
+            f'the WeChat secret {config.secret_name(Channel.WECHAT)} has no "encoding_aes_key"'
+            " (WECHAT_ENCODING_AES_KEY locally): WeChat's safe mode needs it. Plain mode signs"
+            " no message body; to accept that anyway, set WECHAT_PLAIN_MODE=true"
+        )
+    logging.getLogger(__name__).warning(
+        "WECHAT_PLAIN_MODE=true: WeChat message bodies are not signed, anyone who saw one "
+        "signed request can post messages under it within its replay window; use safe mode",
+        extra={"security_event": True},
+    )
+    return WeChatInbound(token, None, nonces=nonces, plain=True)
 
 
 def webchat_sessions() -> WebchatSessions:
@@ -201,7 +225,23 @@ def turn_handler() -> TurnHandler:
         ),
         lease_s=settings().answer_lease_s,
         writer=reply_writer(),
+        pseudonym=pseudonyms(),
     )
+
+
+@cache
+def pseudonyms() -> Pseudonyms:
+    """Log pseudonyms keyed by PSEUDONYM_SECRET_NAME's {"key": ...} (at least 32 characters),
+    or by a random key of this process's when none is configured (see socialcare.pseudonyms)."""
+    from socialcare.pseudonyms import Pseudonyms, per_process
+
+    name = settings().pseudonym_secret_name
+    if not name:
+        return Pseudonyms(per_process())
+    key = str(secret(name).get("key", ""))
+    if len(key) < 32:
+        raise SettingMissing(f'{name} holds no "key" of at least 32 characters')
+    return Pseudonyms(key.encode())
 
 
 def erasure() -> DynamoDBErasure:
@@ -213,6 +253,7 @@ def erasure() -> DynamoDBErasure:
         settings().require("erasure_audit_table"),
         customers_table=settings().customers_table,
         orders_table=settings().orders_table,
+        pseudonym=pseudonyms(),
     )
 
 
@@ -381,6 +422,7 @@ def reset() -> None:
         _opensearch,
         reply_writer,
         metrics,
+        pseudonyms,
     ):
         built.cache_clear()
     parameters.clear_caches()  # type: ignore[no-untyped-call]

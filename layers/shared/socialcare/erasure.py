@@ -26,14 +26,24 @@ class ErasureRecord:
     at: str  # ISO 8601, UTC
     deleted: dict[str, int] = field(default_factory=dict)  # table -> items deleted
     unlinked: dict[str, int] = field(default_factory=dict)  # table -> items that lost the id
+    # table -> items naming the customer still there when the erasure checked afterwards (a
+    # worker storing a new message meanwhile); an erasure with any is not complete.
+    remaining: dict[str, int] = field(default_factory=dict)
+    stopped: str = ""  # why the erasure stopped half-way (a table that did not answer); "" if not
+
+    @property
+    def complete(self) -> bool:
+        """Whether nothing of the customer's was left: never claimed when something remains."""
+        return not self.stopped and not any(self.remaining.values())
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "complete": self.complete}
 
 
 class CustomerErasure(Protocol):
     def erase(self, customer_id: str, actor: str) -> ErasureRecord:
-        """Delete everything stored about the customer, then record that it was done."""
+        """Delete everything stored about the customer, check that nothing is left, and record
+        what was and was not erased (also when it stops half-way: StoreUnavailable follows)."""
 
 
 def check_customer_id(customer_id: str) -> None:

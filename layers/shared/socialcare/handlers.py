@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -13,7 +15,6 @@ from socialcare import bootstrap
 from socialcare.apigw import request_from_event, to_event_response
 from socialcare.channels.payload import as_float
 from socialcare.model import Channel, InboundMessage
-from socialcare.understand.pii import pseudonym
 from socialcare.webhook import WebhookRejected, WebhookResponse, receive
 
 logger = Logger(service="socialcare")
@@ -54,7 +55,9 @@ def webchat_session_handler() -> LambdaHandler:
     @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         session = bootstrap.webchat_sessions().issue()
-        logger.info("web chat session issued", extra={"session": pseudonym(session.session_id)})
+        logger.info(
+            "web chat session issued", extra={"session": bootstrap.pseudonyms()(session.session_id)}
+        )
         return to_event_response(WebhookResponse(200, session.to_json(), "application/json"))
 
     return handler
@@ -120,8 +123,30 @@ def queue_monitor_handler() -> LambdaHandler:
     return handler
 
 
+class NoTimeLeft(RuntimeError):
+    """Too little of the invocation left for a whole turn: the message goes back to the queue."""
+
+
+@dataclass
+class TurnClock:
+    """Whether the worker may start another message before its timeout: the first of an
+    invocation always starts (a redelivery would get no more time), a later one only while a
+    whole turn (`reserve_ms`) still fits in what Lambda says is left."""
+
+    context: Any
+    reserve_ms: float
+    started: int = 0
+
+    def admit(self) -> None:
+        left = self.context.get_remaining_time_in_millis()
+        if self.started and left < self.reserve_ms:
+            raise NoTimeLeft(f"{left} ms left, a turn may take {self.reserve_ms:.0f} ms")
+        self.started += 1
+
+
 def worker_handler() -> LambdaHandler:
-    """SQS FIFO batches: a failing message fails the rest of its conversation, keeping order."""
+    """SQS FIFO batches: a failing message fails the rest of its conversation, keeping order;
+    messages that could not finish before the timeout are released the same way, unanswered."""
     from aws_lambda_powertools.utilities.batch import (
         SqsFifoPartialProcessor,
         process_partial_response,
@@ -133,7 +158,13 @@ def worker_handler() -> LambdaHandler:
     # Report a wholly failed batch like any other, rather than raising: the queue redelivers it.
     processor.raise_on_entire_batch_failure = False
 
-    def answer(record: SQSRecord) -> None:
+    def answer(record: SQSRecord, clock: TurnClock) -> None:
+        try:
+            clock.admit()
+        except NoTimeLeft as late:
+            # Reported as a batch item failure without being tried: the queue redelivers it.
+            logger.info("released", extra={"sqs_message_id": record.message_id, "why": str(late)})
+            raise
         try:
             bootstrap.turn_handler().handle(InboundMessage.from_json(record.body))
         except Exception:
@@ -143,8 +174,11 @@ def worker_handler() -> LambdaHandler:
 
     @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        clock = TurnClock(context, bootstrap.settings().worker_turn_reserve_s * 1000)
         try:
-            return dict(process_partial_response(event, answer, processor, context))
+            return dict(
+                process_partial_response(event, partial(answer, clock=clock), processor, context)
+            )
         finally:
             bootstrap.metrics().flush()  # the LLM's latency, tokens and guard outcomes
 

@@ -51,7 +51,7 @@ from socialcare.model import (
     Turn,
     Visibility,
 )
-from socialcare.understand.pii import pseudonym
+from socialcare.pseudonyms import Pseudonyms, per_process
 from socialcare.understand.understanding import Understanding, understand
 
 logger = logging.getLogger(__name__)
@@ -123,6 +123,7 @@ class TurnHandler:
         dialogue: DialogueSettings | None = None,
         lease_s: float = DEFAULT_LEASE_S,
         writer: ReplyWriter | None = None,
+        pseudonym: Callable[[str], str] | None = None,
     ) -> None:
         self._store = store
         self._retriever = retriever
@@ -134,9 +135,11 @@ class TurnHandler:
         self._dialogue = dialogue or DialogueSettings()
         self._lease_s = lease_s
         self._writer = writer  # None: extractive answers only
+        # Keyed: a WhatsApp id is a phone number, and so are the message ids that embed it.
+        self._pseudonym: Callable[[str], str] = pseudonym or Pseudonyms(per_process())
 
     def handle(self, message: InboundMessage) -> TurnResult:
-        ref = pseudonym(message.message_id)  # WhatsApp's message ids embed phone numbers
+        ref = self._pseudonym(message.message_id)
         conversation = self._store.load(message.conversation_id, message.channel)
         if conversation.has_answered(message.message_id):
             logger.info("already answered", extra={"message_ref": ref})
@@ -282,9 +285,8 @@ class TurnHandler:
         logger.info(
             "answered" if reply else "recorded for the human agent",
             extra={
-                "conversation": pseudonym(conversation.id),
-                # WhatsApp's message ids embed the customer's phone number: pseudonyms only.
-                "message_ref": pseudonym(message.message_id),
+                "conversation": self._pseudonym(conversation.id),
+                "message_ref": self._pseudonym(message.message_id),
                 "language": understood.language,
                 "intent": understood.intent.name,
                 "sentiment": understood.sentiment.label,
@@ -343,7 +345,7 @@ def _claim(
     sending = conversation.sending_of(customer.message_id)
     if sending is not None:
         if sending.since and now - sending.since < lease_s:
-            raise AnswerInProgress(f"{pseudonym(customer.message_id)} is being answered")
+            raise AnswerInProgress("another attempt is answering the message")
         return conversation.hold(customer.message_id, now)
     if conversation.has_answered(customer.message_id):
         return conversation

@@ -62,6 +62,12 @@ class Settings:
     llm_breaker_failures: int  # endpoint failures in a row that open the circuit breaker
     llm_breaker_cooldown_s: float  # how long it stays open before a trial call
     brand_policy_file: str  # empty: the packaged Lumen & Co. policy
+    # Secrets Manager secret {"key": ...} for log pseudonyms (empty: a random key per process)
+    pseudonym_secret_name: str
+    wechat_plain_mode: bool  # WeChat's plain mode (bodies unsigned) allowed: an explicit opt-in
+    # The worker starts another message of its batch only with this much time left (one turn at
+    # worst: the LLM's budget, 6 s, and 2 s to send and store); raise it with LLM_BUDGET_S.
+    worker_turn_reserve_s: float
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -102,6 +108,9 @@ class Settings:
             llm_breaker_failures=int(env.get("LLM_BREAKER_FAILURES", "3")),
             llm_breaker_cooldown_s=float(env.get("LLM_BREAKER_COOLDOWN_S", "30")),
             brand_policy_file=env.get("BRAND_POLICY_FILE", ""),
+            pseudonym_secret_name=env.get("PSEUDONYM_SECRET_NAME", ""),
+            wechat_plain_mode=env.get("WECHAT_PLAIN_MODE", "").lower() == "true",
+            worker_turn_reserve_s=float(env.get("WORKER_TURN_RESERVE_S", "8")),
         )
 
     def require(self, name: str) -> str:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from socialcare.agents.desk import AgentDesk, BadRequest, DeskError
+from socialcare.agents.desk import MAX_QUEUE, AgentDesk, BadRequest, DeskError
 from socialcare.channels.outbound_http import DeliveryFailed
-from socialcare.channels.payload import as_int
 from socialcare.model import StoreUnavailable
 
 AGENT_SCOPE = "socialcare/agent"
@@ -59,8 +58,7 @@ def _route(desk: AgentDesk, event: dict[str, Any]) -> dict[str, Any]:
     match route:
         case "GET /agent/conversations":
             state = query.get("state", "pending_human")
-            limit = as_int(query.get("limit", "1000")) or 1000
-            return {"conversations": desk.queue(state, limit)}
+            return {"conversations": desk.queue(state, _limit(query.get("limit", "")))}
         case "GET /agent/conversations/{id}":
             return desk.conversation(params["id"])
         case "POST /agent/conversations/{id}/messages":
@@ -84,8 +82,18 @@ def _body(event: dict[str, Any]) -> dict[str, Any]:
         raise BadRequest("send JSON with Content-Type: application/json")
     try:
         body = json.loads(raw)
-    except json.JSONDecodeError:
-        raise BadRequest("the body is not JSON") from None
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
+        raise BadRequest("the body is not JSON we accept") from None
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
     return body
+
+
+def _limit(raw: str) -> int:
+    """The `limit` query parameter: a whole number of at least 1 (the desk caps it); absent,
+    the desk's maximum."""
+    if not raw:
+        return MAX_QUEUE
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9 and int(raw) >= 1):
+        raise BadRequest(f"limit must be a whole number from 1 to {MAX_QUEUE}")
+    return int(raw)

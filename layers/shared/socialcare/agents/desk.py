@@ -47,6 +47,13 @@ class ConversationClosed(DeskError):
     status = 409
 
 
+class ErasureIncomplete(DeskError):
+    """Something of the customer's was still there after the erasure (a worker stored a new
+    message meanwhile): the agent is told so, and erases again."""
+
+    status = 503
+
+
 class AgentConversations(ConversationStore, Protocol):
     def find(self, conversation_id: str) -> Conversation | None: ...
 
@@ -91,7 +98,9 @@ class AgentDesk:
         }
 
     def reply(self, conversation_id: str, agent: str, text: str) -> dict[str, Any]:
-        """Send the agent's text on the customer's channel; the agent owns the conversation."""
+        """Send the agent's text on the customer's channel; the agent owns the conversation.
+        Refused (409, nothing stored) when the channel's message window has closed; undone
+        (the turn gone, the conversation back in the queue as it was) when the send fails."""
         text = sanitize(text).strip()
         if not text or len(text) > MAX_REPLY_CHARS:
             raise BadRequest(f"text must have 1 to {MAX_REPLY_CHARS} characters")
@@ -100,6 +109,12 @@ class AgentDesk:
         if contact is None:
             raise ConversationClosed("the customer has not written yet: nowhere to reply")
         now = self._clock()
+        caps = capabilities(contact.channel)
+        if not caps.window_open(conversation.customer_last_wrote, now):
+            raise ConversationClosed(
+                f"{contact.channel.value}'s reply window has closed: the customer has to write"
+                " again before a reply can reach them; nothing was sent"
+            )
         message_id = f"agent:{uuid.uuid4()}"
         # Stored redacted, like every turn; the customer gets the agent's words as written.
         turn = Turn("agent", redact(text), now, message_id, conversation.language, "human")
@@ -110,17 +125,13 @@ class AgentDesk:
             return current.human_reply(agent, turn)
 
         stored = self._store.save(conversation, take)
-        outgoing = render(
-            Reply(text, conversation.language or "en", "human"),
-            replace(contact, message_id=message_id),
-            capabilities(contact.channel),
-            capabilities(contact.channel).window_open(conversation.customer_last_wrote, now),
-        )
+        to = replace(contact, message_id=message_id)
+        outgoing = render(Reply(text, conversation.language or "en", "human"), to, caps, True)
         try:
-            self._outbound(contact.channel).send(replace(contact, message_id=message_id), outgoing)
+            self._outbound(contact.channel).send(to, outgoing)
         except Exception:
-            # Not sent: not in the transcript either, so the agent sees it failed and retries.
-            self._store.save(conversation, lambda c: replace(c, turns=_without(c, message_id)))
+            # Not sent: not in the transcript, and the conversation waits where it waited.
+            self._store.save(conversation, lambda c: _unsent(c, conversation, agent, message_id))
             raise
         return {"message_id": message_id, "sent": len(outgoing), "state": _state(stored)}
 
@@ -150,6 +161,11 @@ class AgentDesk:
     def link(self, customer_id: str, other_id: str) -> dict[str, Any]:
         if not other_id or other_id == customer_id:
             raise BadRequest("give the other channel's customer id as `other`")
+        for given in (customer_id, other_id):
+            try:
+                check_customer_id(given)
+            except BadCustomerId as error:
+                raise BadRequest(str(error)) from None
         return asdict(self._profiles.link(customer_id, other_id))
 
     def erase(self, customer_id: str, agent: str) -> dict[str, Any]:
@@ -158,7 +174,11 @@ class AgentDesk:
             check_customer_id(customer_id)
         except BadCustomerId as error:
             raise BadRequest(str(error)) from None
-        return self._erasure().erase(customer_id, agent).to_json()
+        record = self._erasure().erase(customer_id, agent)
+        if not record.complete:
+            left = sum(record.remaining.values())
+            raise ErasureIncomplete(f"erasure incomplete: {left} item(s) remain, erase again")
+        return record.to_json()
 
     def _find(self, conversation_id: str) -> Conversation:
         conversation = self._store.find(conversation_id)
@@ -171,8 +191,23 @@ def _state(conversation: Conversation | None) -> str:
     return conversation.state.value if conversation else ""
 
 
-def _without(conversation: Conversation, message_id: str) -> tuple[Turn, ...]:
-    return tuple(t for t in conversation.turns if t.message_id != message_id)
+def _unsent(
+    current: Conversation, before: Conversation, agent: str, message_id: str
+) -> Conversation:
+    """`current` without the agent's unsent message; when that message made the agent its
+    owner, its state and ownership go back to what they were before it."""
+    turns = tuple(t for t in current.turns if t.message_id != message_id)
+    if current.owner != agent or before.owner == agent:
+        return replace(current, turns=turns)
+    return replace(
+        current,
+        turns=turns,
+        state=before.state,
+        owner=before.owner,
+        waiting_since=before.waiting_since,
+        first_human_reply_at=before.first_human_reply_at,
+        human_active_at=before.human_active_at,
+    )
 
 
 def _queue_entry(conversation: Conversation) -> dict[str, Any]:

@@ -7,6 +7,8 @@ how long a platform's Retry-After may hold a worker, and translate failures into
 from __future__ import annotations
 
 import json
+import logging
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +19,51 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # The IETF's header (draft-ietf-httpapi-idempotency-key-header): a platform that honours it
 # delivers a request once however often it is resent; others ignore it.
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+# urllib3 logs the request's URL when it retries (a warning) and at debug level on every request;
+# Telegram puts the bot token in the URL's path and WeChat its access token in the query.
+URLLIB3_LOGGERS = (
+    "urllib3.connectionpool",
+    "urllib3.connection",
+    "urllib3.poolmanager",
+    "urllib3.response",
+    "urllib3.util.retry",
+)
+# Linear: one character class each, no nesting. Telegram's URLs are /bot<token>/<method>.
+_SECRETS_IN_URLS = (
+    (re.compile(r"/bot[^/\s'\"]+"), "/bot<token>"),
+    (re.compile(r"(access_token|token|key|secret)=[^&\s'\"]+", re.IGNORECASE), r"\1=<redacted>"),
+)
+
+
+def without_url_secrets(text: str) -> str:
+    """The text with bot tokens in URL paths and tokens, keys and secrets in queries masked."""
+    for pattern, mask in _SECRETS_IN_URLS:
+        text = pattern.sub(mask, text)
+    return text
+
+
+class UrlSecretsFilter(logging.Filter):
+    """Masks URL secrets in urllib3's log records (message, arguments and traceback alike)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = without_url_secrets(record.getMessage())
+        record.args = None
+        if record.exc_info:
+            record.exc_text = without_url_secrets(
+                logging.Formatter().formatException(record.exc_info)
+            )
+            record.exc_info = None
+        return True
+
+
+def mask_urllib3_logs() -> None:
+    """Install UrlSecretsFilter on urllib3's loggers, once per process."""
+    for name in URLLIB3_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, UrlSecretsFilter) for f in logger.filters):
+            logger.addFilter(UrlSecretsFilter())
 
 
 class DeliveryFailed(Exception):
@@ -51,6 +98,7 @@ def default_retry(attempts: int = 3, backoff: float = 0.2) -> Retry:
 
 class PlatformHttp:
     def __init__(self, pool: urllib3.PoolManager | None = None, timeout: float = 5.0) -> None:
+        mask_urllib3_logs()
         self._pool = pool or urllib3.PoolManager(
             retries=default_retry(), timeout=urllib3.Timeout(connect=2.0, read=timeout)
         )
@@ -79,6 +127,6 @@ class PlatformHttp:
             raise DeliveryFailed(f"{where}: HTTP {response.status}", response.status)
         try:
             body = json.loads(response.data or b"{}")
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's recursion
             return {}
         return body if isinstance(body, dict) else {}

@@ -4,13 +4,24 @@ WeChat signs each request in the query string (`signature` = SHA-1 of the sorted
 and nonce; in safe mode `msg_signature` also covers the encrypted body) and waits only 5 seconds,
 so the webhook answers "success" at once and the worker replies through the customer-service API,
 which WeChat allows for 48 hours after the customer's last message.
+
+Plain mode's signature covers no part of the body: anyone who saw one signed request could post
+any message under its query string. Safe mode (the body AES-encrypted and signed) is therefore
+the only mode unless plain mode is asked for explicitly (`plain=True`; bootstrap: the setting
+WECHAT_PLAIN_MODE=true, with a warning on every delivery). In both modes a request's timestamp
+must lie within REPLAY_WINDOW_S of now, and its (timestamp, nonce) is recorded with a hash of the
+body for as long as the timestamp stays in the window: the same nonce with another body is a
+replay and refused. The same nonce with the same body is WeChat resending a delivery it got no
+answer for (it retries three times), accepted so that a failed first attempt loses nothing; the
+message id's deduplication then queues it at most once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -50,12 +61,39 @@ def _text(root: Element, name: str) -> str:
     return (root.findtext(name) or "").strip()
 
 
+# How far a request's timestamp may be from now, either way (clocks drift; WeChat retries for
+# about 15 seconds).
+REPLAY_WINDOW_S = 300
+MAX_NONCE_CHARS = 64  # WeChat's are ten digits; a key stays far below DynamoDB's limit
+
+
+class NonceLedger(Protocol):
+    """Where the nonces of signed requests are kept while their timestamps are in the window
+    (store.dynamodb_nonces in AWS, the idempotency table with its TTL)."""
+
+    def claim(self, key: str, fingerprint: str, expires_at: int) -> bool:
+        """Record `key` with the request's fingerprint until `expires_at` (epoch seconds);
+        False when it was recorded before with another fingerprint."""
+
+
 class WeChatInbound:
     acknowledgement = "success"
 
-    def __init__(self, token: str, crypto: WeChatCrypto | None = None) -> None:
+    def __init__(
+        self,
+        token: str,
+        crypto: WeChatCrypto | None,
+        *,
+        nonces: NonceLedger,
+        clock: Callable[[], float] = time.time,
+        plain: bool = False,
+    ) -> None:
+        if crypto is None and not plain:
+            raise ValueError("WeChat safe mode needs the EncodingAESKey; plain mode is opt-in")
         self._token = token
-        self._crypto = crypto  # None: plain mode
+        self._crypto = crypto  # None: plain mode, asked for explicitly
+        self._nonces = nonces
+        self._clock = clock
 
     def handshake(self, request: WebhookRequest) -> WebhookResponse:
         """The server check: echo `echostr` when the signature is ours."""
@@ -69,13 +107,25 @@ class WeChatInbound:
         if self._crypto is None:
             if not self._signed(query, query.get("signature")):
                 raise BadSignature("missing or wrong signature")
-            return
-        # Safe mode: only an encrypted body counts, and its signature covers the ciphertext.
-        if query.get("encrypt_type") != "aes":
-            raise BadSignature("safe mode expects encrypt_type=aes")
-        encrypted = _text(parse_xml(request.body), "Encrypt")
-        if not encrypted or not self._signed(query, query.get("msg_signature"), encrypted):
-            raise BadSignature("missing or wrong msg_signature")
+        else:
+            # Safe mode: only an encrypted body counts, and its signature covers the ciphertext.
+            if query.get("encrypt_type") != "aes":
+                raise BadSignature("safe mode expects encrypt_type=aes")
+            encrypted = _text(parse_xml(request.body), "Encrypt")
+            if not encrypted or not self._signed(query, query.get("msg_signature"), encrypted):
+                raise BadSignature("missing or wrong msg_signature")
+        self._fresh(query.get("timestamp", ""), query.get("nonce", ""), request.body)
+
+    def _fresh(self, timestamp: str, nonce: str, body: bytes) -> None:
+        """BadSignature unless the timestamp is within the window and the nonce unused in it."""
+        sent = as_int(timestamp) if len(timestamp) <= MAX_NONCE_CHARS else 0
+        if abs(self._clock() - sent) > REPLAY_WINDOW_S:
+            raise BadSignature(f"timestamp outside {REPLAY_WINDOW_S} s of now")
+        if not nonce or len(nonce) > MAX_NONCE_CHARS:
+            raise BadSignature(f"nonce missing or over {MAX_NONCE_CHARS} characters")
+        fingerprint = hashlib.sha256(body).hexdigest()
+        if not self._nonces.claim(f"wechat#{sent}#{nonce}", fingerprint, sent + REPLAY_WINDOW_S):
+            raise BadSignature("nonce already used with another body (a replay)")
 
     def _signed(self, query: Any, given: str | None, *extra: str) -> bool:
         if not self._token:

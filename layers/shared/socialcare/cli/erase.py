@@ -32,4 +32,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"socialcare erase: {error}", file=sys.stderr)
         return 1
     print(json.dumps(record.to_json(), indent=2))
+    if not record.complete:
+        left = sum(record.remaining.values())
+        print(f"socialcare erase: incomplete, {left} item(s) remain: run it again", file=sys.stderr)
+        return 1
     return 0

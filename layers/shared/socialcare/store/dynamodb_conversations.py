@@ -36,6 +36,15 @@ if TYPE_CHECKING:
 SORT_KEY = "conversation"
 QUEUE_INDEX = "queue"
 MAX_ATTEMPTS = 5
+# DynamoDB refuses an item over 400 KB, and a refused save sends the message back to the queue
+# until it dead-letters. A stored turn keeps MAX_STORED_TURN_CHARS characters of its text (cut with
+# TRUNCATED; the whole text was understood and answered) and its first MAX_STORED_ENTITIES
+# entities; should the turns still come near ITEM_BUDGET_BYTES, the oldest go first.
+MAX_STORED_TURN_CHARS = 2000
+MAX_STORED_ENTITIES = 20
+TRUNCATED = " […]"
+ITEM_BUDGET_BYTES = 300_000
+TURN_OVERHEAD_BYTES = 400  # a turn's attribute names, numbers and flags
 
 
 class ConcurrentUpdates(RuntimeError):
@@ -131,7 +140,7 @@ class DynamoDBConversations:
             except BotoCoreError as error:
                 raise StoreUnavailable(f"storing a conversation: {_code(error)}") from error
             return stored
-        raise ConcurrentUpdates(f"{conversation.id} changed {MAX_ATTEMPTS} times while saving")
+        raise ConcurrentUpdates(f"the conversation changed {MAX_ATTEMPTS} times while saving")
 
     def _put(self, conversation: Conversation, expected_version: int) -> None:
         item = conversation_item(conversation)
@@ -158,7 +167,7 @@ def conversation_item(conversation: Conversation) -> dict[str, Any]:
         "pk": {"S": c.id},
         "sk": {"S": SORT_KEY},
         "channel": {"S": c.channel.value},
-        "turns": {"L": [{"M": _turn_item(t)} for t in c.turns]},
+        "turns": {"L": [{"M": _turn_item(t)} for t in _fitting(c.turns)]},
         "answered": {"L": [{"S": a} for a in c.answered]},
         "sending": {
             "L": [
@@ -225,6 +234,36 @@ def conversation_from_item(item: dict[str, Any]) -> Conversation:
         customer_id=text("customer_id"),
         contact=InboundMessage.from_json(contact) if contact else None,
     )
+
+
+def _fitting(turns: tuple[Turn, ...]) -> list[Turn]:
+    """The turns as stored: each within its caps, the oldest left out while the item would
+    come near DynamoDB's limit."""
+    stored = [_capped(t) for t in turns]
+    sizes = [_size(t) for t in stored]
+    total = sum(sizes)
+    first = 0
+    while total > ITEM_BUDGET_BYTES and first < len(stored) - 1:
+        total -= sizes[first]
+        first += 1
+    return stored[first:]
+
+
+def _capped(turn: Turn) -> Turn:
+    if len(turn.text) <= MAX_STORED_TURN_CHARS and len(turn.entities) <= MAX_STORED_ENTITIES:
+        return turn
+    text, cut = turn.text, len(turn.text)
+    if len(text) > MAX_STORED_TURN_CHARS:
+        cut = MAX_STORED_TURN_CHARS - len(TRUNCATED)
+        text = text[:cut] + TRUNCATED
+    entities = tuple(e for e in turn.entities if e.end <= cut)[:MAX_STORED_ENTITIES]
+    return replace(turn, text=text, entities=entities)
+
+
+def _size(turn: Turn) -> int:
+    """An upper bound of the turn's bytes in the item (UTF-8 takes at most 4 a character)."""
+    characters = len(turn.text) + sum(len(e.value) + len(e.type) for e in turn.entities)
+    return 4 * characters + TURN_OVERHEAD_BYTES * (1 + len(turn.entities))
 
 
 def _turn_item(turn: Turn) -> dict[str, Any]:

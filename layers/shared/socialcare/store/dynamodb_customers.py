@@ -61,19 +61,23 @@ class DynamoDBCustomers:
         raise ProfileConflict(f"profile changed {MAX_ATTEMPTS} times while saving")
 
     def link(self, primary_id: str, other_id: str) -> CustomerProfile:
-        """`other_id`'s conversations and orders move to `primary_id`, which it resolves to."""
+        """`other_id`'s profile (conversations, orders, its own linked ids) moves to the profile
+        `primary_id` resolves to, and every id of it resolves there in one hop. Linking two ids
+        that already share a profile, in either order, changes nothing."""
+        primary, _ = self._resolve(primary_id)
         other, _ = self._resolve(other_id)
-        if other.id == primary_id:
-            return other
+        if other.id == primary.id:
+            return primary
 
-        def merged(primary: CustomerProfile) -> CustomerProfile:
-            return primary.merged(other)
+        def merged(profile: CustomerProfile) -> CustomerProfile:
+            return profile.merged(other)
 
-        profile = self.update(primary_id, merged)
-        self._client.put_item(
-            TableName=self._table,
-            Item={"pk": {"S": other_id}, "linked_to": {"S": profile.id}, "version": {"N": "1"}},
-        )
+        profile = self.update(primary.id, merged)
+        for moved in dict.fromkeys((other.id, other_id, *other.linked)):
+            self._client.put_item(
+                TableName=self._table,
+                Item={"pk": {"S": moved}, "linked_to": {"S": profile.id}, "version": {"N": "1"}},
+            )
         return profile
 
     def _resolve(self, customer_id: str) -> tuple[CustomerProfile, int]:

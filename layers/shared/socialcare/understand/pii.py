@@ -9,7 +9,6 @@ resident ids their ISO 7064 check character, IBANs mod 97, SSNs the SSA's rules,
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import re
 from collections.abc import Iterable
@@ -144,12 +143,6 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
         last = item.end
     out.append(clean[last:])
     return "".join(out)
-
-
-def pseudonym(identifier: str) -> str:
-    """A stable stand-in for an id that may be personal (a WhatsApp id is a phone number), so
-    that logs can follow one conversation without naming the customer."""
-    return hashlib.sha256(identifier.encode()).hexdigest()[:12]
 
 
 def _digits(value: str) -> str:
