@@ -1,7 +1,8 @@
 """Keep it closed: every regular expression in the package stays fast on hostile input.
 
 The patterns are collected by walking the socialcare package (module globals, and the lists,
-tuples and dicts they hold), so a pattern added tomorrow is covered without touching this file.
+tuples and dicts they hold) and the brand policies it ships, so a pattern added tomorrow is
+covered without touching this file.
 Each one is run against inputs built from its own parse tree: long runs of every character
 (and pair of characters) it mentions, repeated near-misses of what it matches, and a matching
 start followed by a long run of one character, the shapes that make a backtracking engine
@@ -26,6 +27,7 @@ import pytest
 
 import socialcare
 from socialcare.channels.webchat import MAX_TEXT_CHARS
+from socialcare.generate.brand import DEFAULT_POLICY, load_brand_policy
 from tests.time_limit import TooSlow, within
 
 # X direct messages (10,000 characters) are the longest text any platform sends; web chat is
@@ -67,10 +69,14 @@ def _collect(value: object, name: str, out: dict[str, re.Pattern[str]], depth: i
 
 
 def package_patterns() -> dict[str, re.Pattern[str]]:
+    """Every compiled pattern the package's modules hold, and those of the brand policies it
+    ships (their guards read every reply)."""
     out: dict[str, re.Pattern[str]] = {}
     for module in pkgutil.walk_packages(socialcare.__path__, "socialcare."):
         for name, value in vars(importlib.import_module(module.name)).items():
             _collect(value, f"{module.name}.{name}", out)
+    for policy in sorted(DEFAULT_POLICY.parent.glob("*.toml")):
+        _collect(load_brand_policy(policy).forbidden, f"brand:{policy.name}", out)
     return out
 
 
