@@ -113,6 +113,8 @@ def test_eval_understanding_prints_every_part_and_plots_intents(tmp_path: Path) 
     assert values["entities_f1_bitext"] >= 0.90
     assert values["pii_recall"] == 1.0
     assert values["pii_false_positives_on_references"] == 0
+    assert values["pii_hard_recall"] >= 0.95
+    assert values["pii_hard_false_positives_on_references"] == 0
     assert values["language_short_messages"] >= 0.98
     assert values["sentiment_agreement"] >= 0.85
 

@@ -9,14 +9,21 @@ import pytest
 
 from socialcare.channels.outbound import Outgoing
 from socialcare.channels.webchat import (
+    MAX_TEXT_CHARS,
     MAX_WAIT_S,
     SESSION_TTL_S,
     WebchatInbound,
     WebchatSessions,
     wait_for_replies,
 )
-from socialcare.model import Channel, Kind
-from socialcare.webhook import BadSignature, MalformedPayload, WebhookRequest
+from socialcare.model import Channel, InboundMessage, Kind
+from socialcare.webhook import (
+    BadSignature,
+    MalformedPayload,
+    PayloadTooLarge,
+    WebhookRequest,
+    receive,
+)
 
 NOW = 1_700_000_000.0
 
@@ -117,6 +124,40 @@ def test_a_token_cannot_write_into_another_session(sessions: WebchatSessions) ->
 def test_malformed_messages_are_400(sessions: WebchatSessions, body: dict[str, Any]) -> None:
     with pytest.raises(MalformedPayload):
         WebchatInbound(sessions).parse(json.dumps(body).encode())
+
+
+@pytest.mark.parametrize("field", ["text", "payload"])
+def test_over_long_messages_are_413_and_nothing_is_queued(
+    sessions: WebchatSessions, field: str
+) -> None:
+    """GIVEN a web chat message longer than MAX_TEXT_CHARS (free sessions make this the cheapest
+    way in) WHEN received THEN 413 with a message that says why, and nothing is queued; at
+    exactly the cap it is queued whole."""
+    session = sessions.issue()
+    queued: list[InboundMessage] = []
+    inbound = WebchatInbound(sessions)
+    base = {"session_id": session.session_id, "id": "long"}
+    with pytest.raises(PayloadTooLarge) as refused:
+        receive(
+            _post(session.token, {**base, field: "a@" * MAX_TEXT_CHARS}), inbound, queued.append
+        )
+    assert refused.value.status == 413
+    assert f"over {MAX_TEXT_CHARS}" in str(refused.value)
+    assert queued == []
+    receive(_post(session.token, {**base, field: "x" * MAX_TEXT_CHARS}), inbound, queued.append)
+    assert [len(m.text) for m in queued] == [MAX_TEXT_CHARS]
+
+
+def test_a_chosen_options_payload_is_redacted_before_it_is_queued(
+    sessions: WebchatSessions,
+) -> None:
+    """GIVEN a web chat client that sends personal data as an option's payload WHEN received
+    THEN the queued message carries placeholders in the payload as in the text."""
+    session = sessions.issue()
+    queued: list[InboundMessage] = []
+    body = {"session_id": session.session_id, "id": "p1", "payload": "mail jane@example.com"}
+    receive(_post(session.token, body), WebchatInbound(sessions), queued.append)
+    assert [(m.text, m.payload) for m in queued] == [("mail [EMAIL]", "mail [EMAIL]")]
 
 
 class ListOutbox:

@@ -105,6 +105,7 @@ class InboundMessage:
             self,
             text=clean(self.text),
             parts=tuple(_redacted_part(part, clean) for part in self.parts),
+            payload=clean(self.payload),  # web chat's is whatever the client sends
             sender_name="",
         )
 

@@ -5,6 +5,10 @@ long polling.
 HMAC-SHA256 of that part under WEBCHAT_SIGNING_KEY. The widget sends each message to
 `POST /webhooks/webchat` with `Authorization: Bearer <token>`; the worker's replies go to an
 outbox that `GET /webchat/replies` reads, holding the request open until a reply arrives.
+
+Anyone can open a session, so a message's text (and a chosen option's payload) is capped at
+MAX_TEXT_CHARS, as the messaging platforms cap theirs: a longer one is refused with 413 and a
+message that says so, never cut or dropped without the widget knowing.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from socialcare.webhook import (
     BadSignature,
     MalformedPayload,
     NotAllowed,
+    PayloadTooLarge,
     WebhookRequest,
     WebhookResponse,
 )
@@ -36,6 +41,7 @@ SESSION_TTL_S = 30 * 60
 MAX_WAIT_S = 20.0  # under API Gateway's 30-second integration limit
 POLL_EVERY_S = 0.25
 MAX_CLIENT_ID = 64
+MAX_TEXT_CHARS = 4096  # Telegram's and WhatsApp's limit; X allows 10,000 in a DM
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +122,8 @@ class WebchatInbound:
         client_id = field(data, "id", str)
         if not 0 < len(client_id) <= MAX_CLIENT_ID:
             raise MalformedPayload(f"id must be 1 to {MAX_CLIENT_ID} characters")
-        payload = as_text(data.get("payload"))
-        text = as_text(data.get("text")) or payload
+        payload = _capped(as_text(data.get("payload")), "payload")
+        text = _capped(as_text(data.get("text")), "text") or payload
         return [
             InboundMessage(
                 channel=Channel.WEBCHAT,
@@ -133,6 +139,14 @@ class WebchatInbound:
                 payload=payload,
             )
         ]
+
+
+def _capped(value: str, name: str) -> str:
+    if len(value) > MAX_TEXT_CHARS:
+        raise PayloadTooLarge(
+            f"{name} of {len(value)} characters is over {MAX_TEXT_CHARS}: send it in parts"
+        )
+    return value
 
 
 class Outbox(Protocol):

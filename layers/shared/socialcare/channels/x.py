@@ -4,13 +4,20 @@ X proves a webhook URL with the CRC check (a GET with crc_token, answered with i
 consumer secret) and signs each POST with `x-twitter-webhooks-signature`: "sha256=" and the
 base64 HMAC-SHA256 of the raw body. A delivery names the subscribed brand in `for_user_id`;
 everything the brand itself did arrives too, and is left out.
+
+Both use the same MAC, so the CRC answer must never sign something that could pass for a body:
+only a token shaped like X's (a short string of the base64/base64url alphabet) is answered, and
+anything else (a JSON body, above all) is refused with 400. User ids are numeric strings, checked
+at parse time, and escaped again where they go into a URL path.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 from socialcare.channels.outbound import Audience, Outgoing
 from socialcare.channels.outbound_http import PlatformHttp
@@ -26,6 +33,11 @@ from socialcare.webhook import (
 )
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
+# X's crc_token is a short random string in the base64 or base64url alphabet (44 characters in
+# the tokens seen in the wild); a bounded length and that alphabet leave no room for a JSON body.
+CRC_TOKEN = re.compile(r"[A-Za-z0-9+/_-]{8,128}={0,2}")
+# X user ids are 64-bit integers sent as decimal strings ("id_str").
+_USER_ID = re.compile(r"[0-9]{1,20}")
 
 
 class XInbound:
@@ -46,6 +58,8 @@ class XInbound:
         token = request.query.get("crc_token", "")
         if not token or not self._consumer_secret:
             raise BadHandshake("no crc_token, or no consumer secret to answer it with")
+        if not CRC_TOKEN.fullmatch(token):
+            raise MalformedPayload("crc_token is not shaped like X's")
         response_token = "sha256=" + hmac_sha256_base64(self._consumer_secret, token.encode())
         return WebhookResponse(
             200, json.dumps({"response_token": response_token}), "application/json"
@@ -53,7 +67,7 @@ class XInbound:
 
     def parse(self, body: bytes) -> list[InboundMessage]:
         payload = json_object(body)
-        brand = field(payload, "for_user_id", str)
+        brand = _user_id(field(payload, "for_user_id", str), "for_user_id")
         return [
             *_direct_messages(brand, _events(payload, "direct_message_events")),
             *_mentions(brand, _events(payload, "tweet_create_events")),
@@ -65,6 +79,13 @@ def _events(payload: dict[str, Any], name: str) -> list[dict[str, Any]]:
     if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
         raise MalformedPayload(f"{name} is not a list of objects")
     return events
+
+
+def _user_id(value: str, name: str) -> str:
+    """A user id as X sends it (decimal digits), or MalformedPayload: ids become URL paths."""
+    if not _USER_ID.fullmatch(value):
+        raise MalformedPayload(f"{name} is not a numeric X user id")
+    return value
 
 
 def _between(brand: str, customer: str, text: str) -> dict[str, Any]:
@@ -85,7 +106,7 @@ def _direct_messages(brand: str, events: list[dict[str, Any]]) -> Iterator[Inbou
         if event.get("type") != "message_create":
             continue
         create = field(event, "message_create", dict)
-        sender = field(create, "sender_id", str)
+        sender = _user_id(field(create, "sender_id", str), "sender_id")
         if sender == brand:
             continue  # a DM the brand sent, our replies included
         data = as_dict(create.get("message_data"))
@@ -109,9 +130,7 @@ def _direct_messages(brand: str, events: list[dict[str, Any]]) -> Iterator[Inbou
 
 def _mentions(brand: str, tweets: list[dict[str, Any]]) -> Iterator[InboundMessage]:
     for tweet in tweets:
-        author = as_text(as_dict(tweet.get("user")).get("id_str"))
-        if not author:
-            raise MalformedPayload("post without an author")
+        author = _user_id(as_text(as_dict(tweet.get("user")).get("id_str")), "author id_str")
         if author == brand or "retweeted_status" in tweet:
             continue  # the brand's own posts (our replies) and reposts: nothing to answer
         mentioned = {
@@ -157,7 +176,8 @@ class XOutbound:
                 )
             else:
                 self._http.post_json(
-                    f"{self._api_base}/2/dm_conversations/with/{message.recipient}/messages",
+                    f"{self._api_base}/2/dm_conversations/with/"
+                    f"{quote(message.recipient, safe='')}/messages",
                     {"text": one.text},
                     headers=self._headers,
                     idempotency_key=one.key,

@@ -45,7 +45,7 @@ _LEGAL_OR_SAFETY = re.compile(
     r"|律师|起诉|法院|报警|诉讼|消协|工商局|受伤|烫伤|烧伤|着火|起火|冒烟|爆炸|触电|危险",
     re.IGNORECASE,
 )
-_BARE_ORDER_NUMBER = re.compile(r"^\W*#?\s*([A-Za-z]{0,3}\d{3,20})\W*$")
+_BARE_ORDER_NUMBER = re.compile(r"^\W*([A-Za-z]{0,3}\d{3,20})\W*$")  # "#" and spaces are \W
 
 
 class Action(StrEnum):

@@ -65,7 +65,7 @@ _WORD_NUMBER = "(?:{})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?".fo
 _ZH_NUMBER = r"[零一二两三四五六七八九十百千]+"
 _RANGE = r"\s*(?:-|–|—|~|～|to|至|到)\s*"
 _QUANTITY = re.compile(
-    rf"(?P<sign>[€$£¥￥])?\s*(?P<a>{_NUMBER}|\b{_WORD_NUMBER}\b|{_ZH_NUMBER})"
+    rf"(?:(?P<sign>[€$£¥￥])\s*)?(?P<a>{_NUMBER}|\b{_WORD_NUMBER}\b|{_ZH_NUMBER})"
     rf"(?:{_RANGE}(?P<b>{_NUMBER}|\b{_WORD_NUMBER}\b|{_ZH_NUMBER}))?"
     rf"(?:\s*(?:{_UNIT}))?",
     re.IGNORECASE,

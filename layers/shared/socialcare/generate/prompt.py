@@ -30,7 +30,11 @@ HEADINGS = {
 CLOSING = "Write the reply to this message now, following the rules."
 PASSAGE_CHARS = 1500  # the head of an article carries its answer; the rest costs tokens
 _TAG = re.compile(r"</?\s*(" + "|".join(TAGS) + r")\s*>", re.IGNORECASE)
-_FENCED_BLOCK = re.compile(r"<\s*(" + "|".join(TAGS) + r")\s*>.*?</\s*\1\s*>", re.S | re.I)
+# A block ends at its closing tag; the scan stops at the next opening of the same tag, so many
+# unclosed openings cost linear time, not quadratic.
+_FENCED_BLOCK = re.compile(
+    r"<\s*(" + "|".join(TAGS) + r")\s*>(?:(?!<\s*\1\s*>).)*?</\s*\1\s*>", re.S | re.I
+)
 _ECHOED_LINE = re.compile(
     "|".join(re.escape(line) for line in (*HEADINGS.values(), CLOSING)), re.IGNORECASE
 )

@@ -19,7 +19,8 @@ CONTRACT = (
 HANDOFF_MARKER = "handoff"
 
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
-_MARKER = re.compile(r"\s*\[([A-Za-z0-9][\w-]{0,63})\]")
+# A marker with the spaces before it; a match starts only where a run of spaces does (linear).
+_MARKER = re.compile(r"(?<!\s)\s*\[([A-Za-z0-9][\w-]{0,63})\]")
 _MARKDOWN = re.compile(r"\*\*|__|^#+\s*", re.MULTILINE)
 _WHOLE_SENTENCES = re.compile(r"^.*[.!?。！？](?=\s|$)", re.DOTALL)
 

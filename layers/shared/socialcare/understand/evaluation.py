@@ -98,9 +98,10 @@ def sentiment_agreement(path: Path) -> Score:
     return Score("sentiment_agreement", value, len(rows), note, mistakes)
 
 
-def personal_data(path: Path) -> tuple[Score, Score]:
+def personal_data(path: Path, name: str = "pii") -> tuple[Score, Score]:
     """Recall of the expected personal data ({"type", "value"} each found with its type and
-    exact extent), and false positives on the line's "keep" values (order and tracking numbers)."""
+    exact extent), and false positives on the line's "keep" values (order and tracking numbers),
+    named `{name}_recall` and `{name}_false_positives_on_references`."""
     expected = found = kept_total = wrongly_taken = 0
     missed, taken = [], []
     for row in jsonl(path):
@@ -119,9 +120,9 @@ def personal_data(path: Path) -> tuple[Score, Score]:
             if any(p.start < start + len(keep) and start < p.end for p in spans):
                 wrongly_taken += 1
                 taken.append(f"{text!r}: {keep!r} taken for personal data")
-    recall = Score("pii_recall", found / max(expected, 1), expected, mistakes=missed)
+    recall = Score(f"{name}_recall", found / max(expected, 1), expected, mistakes=missed)
     false_positive = Score(
-        "pii_false_positives_on_references",
+        f"{name}_false_positives_on_references",
         wrongly_taken,
         kept_total,
         "order/tracking numbers wrongly redacted (target 0)",

@@ -3,14 +3,18 @@ before anything is stored or logged.
 
 Each kind has a shape and, where the format has one, a checksum: payment cards pass Luhn, Chinese
 resident ids their ISO 7064 check character, IBANs mod 97, SSNs the SSA's rules, IP addresses the
-`ipaddress` parser. Order and tracking numbers are not personal data: a number right after "order",
-"tracking", "订单" and the like stays, and so does any number glued to letters (1Z999AA1...).
+`ipaddress` parser. Order and tracking numbers are not personal data: a number written right after
+"order", "tracking", "ticket", "订单" and the like stays, and so does any number glued to letters
+(1Z999AA1...); a dotted quad right after "version" or "build" is a version, not an address.
+Full-width input (１３８…, ＠) is folded by NFKC before matching; see docs/privacy-and-input.md.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,39 +34,70 @@ class PersonalData:
 
 _NOT_ALNUM_BEFORE = r"(?<![A-Za-z0-9])"
 _NOT_ALNUM_AFTER = r"(?![A-Za-z0-9])"
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+# A match starts only where a run of address characters does, so a long run without "@" is
+# scanned once (it was quadratic: 60 KB took 18 s). \w and the letters of the top-level domain
+# are Unicode: 用户@例子.中国 and josé@correo.es are addresses.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+# The Chinese glued before an ASCII address is not part of it: "邮箱abc@qq.com" is abc@qq.com.
+_HAN_THEN_ASCII = re.compile(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]+(?=[A-Za-z0-9._%+-]+$)")
 _IBAN = re.compile(
     rf"{_NOT_ALNUM_BEFORE}[A-Z]{{2}}\d{{2}}(?: ?[A-Z0-9]{{1,4}}){{3,8}}{_NOT_ALNUM_AFTER}", re.I
 )
-_CN_ID = re.compile(rf"{_NOT_ALNUM_BEFORE}\d{{17}}[\dXx]{_NOT_ALNUM_AFTER}")
-_CARD = re.compile(rf"{_NOT_ALNUM_BEFORE}\d(?:[ -]?\d){{12,18}}{_NOT_ALNUM_AFTER}")
+# 18 characters, in one run or in groups (110105 19491231 002X, 4403 0619 9203 1545 69); never
+# the tail of a longer run of digit groups.
+_CN_ID = re.compile(
+    rf"{_NOT_ALNUM_BEFORE}(?<!\d[ -])\d(?:[ -]?\d){{16}}[ -]?[\dXx]{_NOT_ALNUM_AFTER}"
+)
+_CARD = re.compile(rf"{_NOT_ALNUM_BEFORE}(?<!\d[ -])\d(?:[ -]?\d){{12,18}}{_NOT_ALNUM_AFTER}")
 _SSN = re.compile(rf"{_NOT_ALNUM_BEFORE}(\d{{3}})([- ]?)(\d{{2}})\2(\d{{4}}){_NOT_ALNUM_AFTER}")
 _PHONE = re.compile(
     rf"{_NOT_ALNUM_BEFORE}(?:"
-    r"(?:\+|00(?=[1-9]))\d{1,3}[\s.-]?(?:\(?\d{1,4}\)?[\s.-]?){1,5}\d{2,4}"  # +44 20 ..., 0049 ...
+    r"(?:\+|00(?=[1-9]))\d{1,3}[\s.-]?(?:\(?\d{1,4}\)?[\s./-]?){1,5}\d{2,4}"  # +44 20 ..., 0049 ...
     r"|\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}"  # (555) 123-4567, 555.123.4567
     r"|1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}"  # Chinese mobile: 138 1234 5678
-    r"|0\d{2,3}-\d{7,8}"  # Chinese landline: 010-12345678
+    r"|0\d{2,3}-\d{7,8}"  # Chinese landline: 010-62345678
+    r"|0[47]\d{2,3}[\s-]?\d{3}[\s-]?\d{3}"  # UK 07911 123456, Australia 0412 345 678
+    r"|01[5-7]\d{1,2}[\s/-]?\d{6,8}"  # German mobile: 0151 23456789, 0176/1234567
+    r"|0[67](?:[\s.-]?\d{2}){4}|0[1-59](?:[\s.-]\d{2}){4}"  # French: 06 12 34 56 78
+    r"|0[789]0[\s-]?\d{4}[\s-]?\d{4}"  # Japanese mobile: 090-1234-5678
+    r"|0\d-\d{4}-\d{4}|0\d{2}-\d{3}-\d{4}|0\d{3}-\d{2}-\d{4}"  # Japanese landline: 10 digits
+    r"|0[1-9]\d{1,3}[\s-]\d{3,4}[\s-]\d{4}"  # UK landline: 020 7946 0958
+    r"|\(0\d{1,4}\)[\s-]?\d{3,4}[\s-]?\d{4}"  # Australian landline: (02) 9876 5432
     rf"){_NOT_ALNUM_AFTER}"
 )
 _IPV4 = re.compile(r"(?<![A-Za-z0-9.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.]*\d)")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
-# A number that follows one of these words (within a few characters) is an order, parcel or
-# invoice number, not personal data; the nearest keyword decides.
+# A number written right after one of these words (ending a word, as in "order" or a typed
+# "theorder"; only fillers such as "number", "no.", "#", ":" or "is" between) is an order,
+# parcel, ticket or invoice number, not personal data. Anything else between ("my order was
+# paid with 4111 ...") and the number is judged on its own: "refund", "preferred" or a lone "#"
+# exempt nothing.
 _REFERENCE = re.compile(
-    r"(order|purchase|tracking|track|parcel|package|shipment|invoice|bill|ref|reference|"
-    r"订单|单号|运单|快递|物流|包裹|发票|编号|#)",
+    r"(?:orders?|oder|roder|ordr|pu?r?c?h?ase|tracking|track|parcels?|packages?|shipments?|invoices?|"
+    r"bills?|ref|reference|tickets?|case|booking|reservation|confirmation|awb|waybill|rma)"
+    r"(?![A-Za-z])|订单|单号|运单|快递|物流|包裹|发票|编号|工单",
     re.IGNORECASE,
 )
-_PERSONAL = re.compile(
-    r"(card|visa|mastercard|amex|phone|call|mobile|tel|whatsapp|ssn|social security|"
-    r"卡|电话|手机|号码|联系|身份证)",
+# A dotted quad after one of these is a version ("app version 1.2.3.4"), not an address.
+_VERSION = re.compile(
+    r"(?<![A-Za-z])(?:version|ver|build|release|firmware|update|upgrade|patch)(?![A-Za-z])"
+    r"|版本|固件",
     re.IGNORECASE,
 )
-_CONTEXT_CHARS = 24
+_FILLERS = re.compile(r"(?:[\s:#=.,()-]|no|nr|num|numbers?|id|is|was|号码?|是|为)*", re.IGNORECASE)
+_CONTEXT_CHARS = 32
 _SSN_WORDS = re.compile(r"ssn|social security", re.IGNORECASE)
+# The countries in SWIFT's IBAN registry: a carrier's code ("JD00...") is not one of them.
+_IBAN_REGISTRY = (
+    "AD AE AL AT AZ BA BE BG BH BI BR BY CH CR CY CZ DE DJ DK DO EE EG ES FI FK FO FR GB GE GI "
+    "GL GR GT HR HU IE IL IQ IS IT JO KW KZ LB LC LI LT LU LV LY MC MD ME MK MN MR MT MU NI NL "
+    "NO OM PK PL PS PT QA RO RS RU SA SC SD SE SI SK SM SO ST SV TL TN TR UA VA VG XK YE"
+)
+_IBAN_COUNTRIES = frozenset(_IBAN_REGISTRY.split())
 _CN_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+# Dashes that people (and input methods) type for "-"; NFKC leaves them as they are.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
 
 def luhn_valid(digits: str) -> bool:
@@ -87,10 +122,10 @@ def cn_id_valid(number: str) -> bool:
 
 
 def iban_valid(candidate: str) -> bool:
-    """ISO 13616: the country code and check digits moved to the end, letters as 10..35,
-    mod 97 is 1."""
+    """ISO 13616: a country that issues IBANs, then with the country code and check digits
+    moved to the end and letters as 10..35, mod 97 is 1."""
     compact = candidate.replace(" ", "").upper()
-    if not 15 <= len(compact) <= 34 or not compact.isalnum():
+    if not 15 <= len(compact) <= 34 or not compact.isalnum() or compact[:2] not in _IBAN_COUNTRIES:
         return False
     rearranged = compact[4:] + compact[:4]
     return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
@@ -102,36 +137,62 @@ def ssn_valid(area: str, group: str, serial: str) -> bool:
 
 def find_personal_data(text: str, names: Iterable[str] = ()) -> list[PersonalData]:
     """Every piece of personal data in `text`, in order, none overlapping. `names` are the
-    customer's names as the platform profile gives them."""
+    customer's names as the platform profile gives them. Matching runs on the text folded by
+    NFKC one character at a time (full-width digits and ＠ as typed in Chinese), so every offset
+    is still an offset into `text`."""
     text = sanitize(text)
-    found: list[PersonalData] = []
-    found += [PersonalData("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
-    found += [PersonalData("iban", m.start(), m.start() + n) for m, n in _ibans(text)]
-    found += [
-        PersonalData("cn_id", m.start(), m.end())
-        for m in _CN_ID.finditer(text)
-        if cn_id_valid(m.group()) and not _is_reference(text, m.start())
-    ]
-    found += [
-        PersonalData("phone", m.start(), m.end())
-        for m in _PHONE.finditer(text)
-        if 7 <= _digit_count(m.group()) <= 15 and not _is_reference(text, m.start())
-    ]
-    found += [
-        PersonalData("card", m.start(), m.end())
-        for m in _CARD.finditer(text)
-        if luhn_valid(_digits(m.group())) and not _is_reference(text, m.start())
-    ]
-    found += [
-        PersonalData("ssn", m.start(), m.end())
-        for m in _SSN.finditer(text)
-        if ssn_valid(m.group(1), m.group(3), m.group(4))
-        and (m.group(2) or _SSN_WORDS.search(text, max(0, m.start() - _CONTEXT_CHARS), m.start()))
-        and not _is_reference(text, m.start())
-    ]
-    found += [PersonalData("ip", m.start(), m.end()) for m in _ip_addresses(text)]
-    found += _names(text, names)
+    folded = fold_compatible(text)
+    found = _emails(folded)
+    found += [PersonalData("iban", m.start(), m.start() + n) for m, n in _ibans(folded)]
+    found += _numbers(folded) + _ip_addresses(folded) + _names(text, names)
     return _without_overlaps(found)
+
+
+def fold_compatible(text: str) -> str:
+    """`text` with each character that NFKC maps to one character replaced by it (０-９, ＠,
+    ＋, the ideographic space, ...) and dashes made "-": the same length, so offsets hold."""
+    if text.isascii():
+        return text
+    return "".join(map(_fold_char, text)).translate(_DASHES)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if len(folded) == 1 else char
+
+
+def _emails(text: str) -> list[PersonalData]:
+    out = []
+    for match in _EMAIL.finditer(text):
+        local = text[match.start() : text.index("@", match.start())]
+        han = _HAN_THEN_ASCII.match(local)  # 邮箱abc@qq.com: the address starts at "abc"
+        out.append(PersonalData("email", match.start() + (han.end() if han else 0), match.end()))
+    return out
+
+
+def _numbers(text: str) -> list[PersonalData]:
+    """Ids, phones, cards and SSNs: each shape with its checksum, unless it is written as an
+    order, parcel, ticket or invoice number."""
+    candidates = [
+        *(("cn_id", m) for m in _CN_ID.finditer(text) if cn_id_valid(_compact(m.group()))),
+        *(("phone", m) for m in _PHONE.finditer(text) if 7 <= _digit_count(m.group()) <= 15),
+        *(("card", m) for m in _CARD.finditer(text) if luhn_valid(_digits(m.group()))),
+        *(("ssn", m) for m in _SSN.finditer(text) if _is_ssn(text, m)),
+    ]
+    return [
+        PersonalData(kind, m.start(), m.end())
+        for kind, m in candidates
+        if not _right_after(_REFERENCE, text, m.start())
+    ]
+
+
+def _is_ssn(text: str, match: re.Match[str]) -> bool:
+    """A valid SSN written with dashes, or with spaces or none after "SSN" / "social security"."""
+    if not ssn_valid(match.group(1), match.group(3), match.group(4)):
+        return False
+    before = text[max(0, match.start() - _CONTEXT_CHARS) : match.start()]
+    return match.group(2) == "-" or bool(_SSN_WORDS.search(before))
 
 
 def redact(text: str, names: Iterable[str] = ()) -> str:
@@ -153,12 +214,15 @@ def _digit_count(value: str) -> int:
     return sum(c.isdigit() for c in value)
 
 
-def _is_reference(text: str, start: int) -> bool:
-    """Whether the nearest keyword before `start` names an order, parcel or invoice number."""
+def _compact(value: str) -> str:
+    return value.replace(" ", "").replace("-", "")
+
+
+def _right_after(words: re.Pattern[str], text: str, start: int) -> bool:
+    """Whether one of `words` comes right before `start`, with only fillers between."""
     before = text[max(0, start - _CONTEXT_CHARS) : start]
-    reference = [m.end() for m in _REFERENCE.finditer(before)]
-    personal = [m.end() for m in _PERSONAL.finditer(before)]
-    return bool(reference) and (not personal or max(reference) > max(personal))
+    ends = [match.end() for match in words.finditer(before)]
+    return bool(ends) and _FILLERS.fullmatch(before, ends[-1]) is not None
 
 
 def _ibans(text: str) -> list[tuple[re.Match[str], int]]:
@@ -175,7 +239,9 @@ def _ibans(text: str) -> list[tuple[re.Match[str], int]]:
     return out
 
 
-def _ip_addresses(text: str) -> list[re.Match[str]]:
+def _ip_addresses(text: str) -> list[PersonalData]:
+    """IPv4 and IPv6 addresses the `ipaddress` parser accepts, but not a version number
+    ("build 2.1.0.7") nor a bare "::"."""
     out = []
     for pattern in (_IPV4, _IPV6):
         for match in pattern.finditer(text):
@@ -183,7 +249,8 @@ def _ip_addresses(text: str) -> list[re.Match[str]]:
                 ipaddress.ip_address(match.group())
             except ValueError:
                 continue
-            out.append(match)
+            if match.group().strip(":") and not _right_after(_VERSION, text, match.start()):
+                out.append(PersonalData("ip", match.start(), match.end()))
     return out
 
 
