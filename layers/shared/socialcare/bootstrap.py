@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from socialcare.store.dynamodb_conversations import DynamoDBConversations
     from socialcare.store.dynamodb_customers import DynamoDBCustomers
     from socialcare.store.dynamodb_erasure import DynamoDBErasure
+    from socialcare.store.dynamodb_insights import DynamoDBInsights
     from socialcare.store.dynamodb_webchat_outbox import DynamoDBWebchatOutbox
     from socialcare.store.idempotency import OncePerMessage
     from socialcare.webhook import InboundChannel
@@ -183,6 +184,7 @@ def customers() -> DynamoDBCustomers:
 
 @cache
 def turn_handler() -> TurnHandler:
+    from socialcare.insights.metrics import AllMetrics
     from socialcare.pipeline import DialogueSettings, TurnHandler
     from socialcare.store.dynamodb_orders import DynamoDBOrders
     from socialcare.telemetry.emf_metrics import EmfMetrics
@@ -193,7 +195,7 @@ def turn_handler() -> TurnHandler:
         outbound,
         profiles=customers(),
         orders=DynamoDBOrders(settings().require("orders_table")),
-        metrics=EmfMetrics(),
+        metrics=AllMetrics(EmfMetrics(), *filter(None, [insight_counts()])),
         dialogue=DialogueSettings(
             handback_after_s=settings().handback_after_s,
             expected_wait_minutes=settings().expected_wait_minutes,
@@ -220,7 +222,16 @@ def erasure() -> DynamoDBErasure:
 def agent_desk() -> AgentDesk:
     from socialcare.agents.desk import AgentDesk
 
-    return AgentDesk(conversations(), customers(), outbound, erasure)
+    return AgentDesk(conversations(), customers(), outbound, erasure, counts=insight_counts())
+
+
+@cache
+def insight_counts() -> DynamoDBInsights | None:
+    """The insights' hourly counts, where the stack has their table."""
+    from socialcare.store.dynamodb_insights import DynamoDBInsights
+
+    table = settings().insights_table
+    return DynamoDBInsights(table, settings().retention_days) if table else None
 
 
 @cache
