@@ -337,3 +337,17 @@ def _assert_lambda_binaries(build: Path) -> None:
 
 def _size(folder: Path) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+@pytest.mark.unit
+def test_the_bot_speaks_for_the_brand_the_stack_names(template: Template) -> None:
+    """GIVEN the brand's policy in the knowledge bucket and its widget title as parameters THEN
+    the worker reads that policy and the widget's snippet carries that title; nothing in the
+    widget names the sample shop."""
+    worker = template.resources["WorkerFunction"]["Properties"]["Environment"]["Variables"]
+    condition, from_bucket, packaged = worker["BRAND_POLICY_FILE"]["Fn::If"]
+    assert (condition, packaged) == ("HasBrandPolicy", "")
+    assert from_bucket == {"Fn::Sub": "s3://${KnowledgeBucket}/${BrandPolicyKey}"}
+    snippet = template.data["Outputs"]["WidgetSnippet"]["Value"]["Fn::Sub"]
+    assert 'data-title="${WidgetTitle}"' in snippet
+    assert "Lumen" not in (ROOT / "infra/webchat_widget/widget.js").read_text()

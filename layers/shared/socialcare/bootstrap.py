@@ -303,11 +303,16 @@ def _opensearch() -> Any:
 
 @cache
 def brand_policy() -> BrandPolicy:
-    """BRAND_POLICY_FILE's policy, or the packaged one: the LLM's persona and rules, and the name
-    the greetings give."""
+    """BRAND_POLICY_FILE's policy (a path, or s3://bucket/key as the stack's BrandPolicyKey
+    sets it), or the packaged one: the LLM's persona and rules, and the name the greetings give."""
     from socialcare.generate.brand import load_brand_policy
 
-    return load_brand_policy(settings().brand_policy_file)
+    source = settings().brand_policy_file
+    if source.startswith("s3://"):
+        from socialcare.store.s3_blobs import fetch_once
+
+        source = str(fetch_once(source))
+    return load_brand_policy(source)
 
 
 @cache
