@@ -351,3 +351,22 @@ def test_the_bot_speaks_for_the_brand_the_stack_names(template: Template) -> Non
     snippet = template.data["Outputs"]["WidgetSnippet"]["Value"]["Fn::Sub"]
     assert 'data-title="${WidgetTitle}"' in snippet
     assert "Lumen" not in (ROOT / "infra/webchat_widget/widget.js").read_text()
+
+
+@pytest.mark.unit
+def test_two_stacks_of_one_stage_get_their_own_knowledge_collection(template: Template) -> None:
+    """GIVEN two stacks of the stage prod (two brands) in one account and region, where
+    OpenSearch Serverless names are unique THEN their collection and policy names differ, fit
+    the 32-character limit, and no data access policy grants aoss:*."""
+    stacks = ("arn:aws:cloudformation:eu-west-1:1:stack/a/0a1b2c3d-e", "arn:x:stack/b/9f8e7d6c-e")
+    names = []
+    for logical in ("KnowledgeCollection", "KnowledgeEncryptionPolicy", "KnowledgeNetworkPolicy"):
+        text, variables = template.resources[logical]["Properties"]["Name"]["Fn::Sub"]
+        for stack_id in stacks:
+            suffix = _evaluate(variables["StackId8"], "prod", stack_id)
+            name = text.replace("${Stage}", "prod").replace("${StackId8}", suffix)
+            assert re.fullmatch(r"[a-z][a-z0-9-]{2,31}", name), name
+            names.append(name)
+    assert len(set(names)) == len(names)
+    access = template.resources["KnowledgeAccessPolicy"]["Properties"]["Policy"]["Fn::Sub"][0]
+    assert "aoss:*" not in access
