@@ -19,11 +19,14 @@ EVENTS = ROOT / "events"
 
 
 def test_the_committed_events_are_the_ones_the_script_writes(tmp_path: Path) -> None:
+    """GIVEN the recorded payloads and the local secrets WHEN the script runs THEN it writes the
+    committed channel events byte for byte (env.json follows the template: its own test)."""
     written = write(tmp_path)
 
     assert sorted(p.name for p in written) == sorted(p.name for p in EVENTS.glob("*.json"))
     for path in written:
-        assert path.read_text() == (EVENTS / path.name).read_text(), path.name
+        if path.name != "env.json":
+            assert path.read_text() == (EVENTS / path.name).read_text(), path.name
 
 
 @pytest.mark.parametrize("channel", sorted(CHANNELS))
