@@ -370,3 +370,14 @@ def test_two_stacks_of_one_stage_get_their_own_knowledge_collection(template: Te
     assert len(set(names)) == len(names)
     access = template.resources["KnowledgeAccessPolicy"]["Properties"]["Policy"]["Fn::Sub"][0]
     assert "aoss:*" not in access
+
+
+@pytest.mark.unit
+def test_every_parameter_of_the_inference_stack_is_reachable(template: Template) -> None:
+    """GIVEN the nested SageMaker stack THEN each of its parameters is passed from one of the
+    application's (the hub token, instance count, GPUs and start-up timeout were unreachable)."""
+    nested = Template(ROOT / "inference/sagemaker-tgi.yaml").data["Parameters"]
+    passed = template.resources["Inference"]["Properties"]["Parameters"]
+    assert set(nested) - {"ImageTag"} <= set(passed)
+    for value in passed.values():
+        assert value["Ref"] in template.parameters
