@@ -390,6 +390,7 @@ def reset() -> None:
         customers,
         turn_handler,
         agent_desk,
+        insight_counts,
         brand_policy,
         embedder,
         snapshot_store,
