@@ -114,8 +114,10 @@ def test_prod_config_is_safe_to_deploy_as_it_is(template: Template) -> None:
     prod = _as_stack(template, "prod")
     assert not prod.condition("HasConsoleCallbackUrl")
     assert prod.parameters["WebchatAllowedOrigin"].startswith("https://")
-    for secret in [k for k in template.parameters if k.endswith("SecretName")]:
-        assert prod.parameters[secret].startswith("socialcare/prod/") or secret == "LlmSecretName"
+    channel_secrets = [k for k, v in template.parameters.items() if k.endswith("SecretName") and v]
+    assert len(channel_secrets) == 8
+    for secret in channel_secrets:
+        assert prod.parameters[secret].startswith("socialcare/prod/"), secret
 
 
 @pytest.mark.unit
