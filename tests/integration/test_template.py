@@ -383,3 +383,20 @@ def test_every_parameter_of_the_inference_stack_is_reachable(template: Template)
     assert set(nested) - {"ImageTag"} <= set(passed)
     for value in passed.values():
         assert value["Ref"] in template.parameters
+
+
+@pytest.mark.unit
+def test_the_stack_puts_the_embedding_model_in_its_bucket_by_itself(template: Template) -> None:
+    """Until the model is in the bucket every question dead-letters: a custom resource uploads
+    it on create and update, where the worker and the ingestion read it."""
+    model = template.resources["EmbeddingModel"]["Properties"]
+    assert model["ServiceToken"] == {"Fn::GetAtt": ["ModelUploadFunction", "Arn"]}
+    assert (model["Bucket"], model["Key"]) == (
+        {"Ref": "KnowledgeBucket"},
+        {"Ref": "EmbeddingModelKey"},
+    )
+    worker = template.resources["WorkerFunction"]["Properties"]["Environment"]["Variables"]
+    assert worker["EMBEDDING_MODEL"] == {"Fn::Sub": "s3://${KnowledgeBucket}/${EmbeddingModelKey}"}
+    function = template.resources["ModelUploadFunction"]["Properties"]
+    module, name = function["Handler"].split(".")
+    assert f"def {name}(" in (ROOT / function["CodeUri"] / f"{module}.py").read_text()

