@@ -1,7 +1,9 @@
 """Publishes the agents' console and the web chat widget to the stack's console bucket (served
 by CloudFront at the ConsoleUrl output), with a config.js that names the stack's API, Cognito's
 hosted sign-in and the console's app client, so that agents sign in there with no setting to
-paste. Python 3 and boto3 alone; run it after each `sam deploy` that changed the console.
+paste. The stack runs it itself: `handler` is the function behind its ConsoleSite custom
+resource, run on create and on every deploy whose console files or settings changed. As a
+command (Python 3 and boto3 alone) it republishes by hand:
 
     python3 infra/publish_console.py --stack socialcare-prod --region eu-west-1
 """
@@ -11,10 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import mimetypes
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 
 INFRA = Path(__file__).resolve().parent
 FILES = {  # object key -> file
@@ -61,6 +65,35 @@ def publish(s3: Any, outputs: dict[str, str]) -> list[str]:
         kind = mimetypes.guess_type(key)[0] or "application/octet-stream"
         s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=f"{kind}; charset=utf-8")
     return sorted(bodies)
+
+
+def handler(event: dict[str, Any], context: Any) -> None:
+    """The ConsoleSite custom resource: publishes on Create and Update with the stack's settings
+    (its properties carry the outputs' names), leaves the retained bucket as it is on Delete,
+    and always answers CloudFormation."""
+    outputs = {k: str(v) for k, v in event["ResourceProperties"].items()}
+    status, reason = "SUCCESS", "the console stays in the retained bucket"
+    if event["RequestType"] in ("Create", "Update"):
+        try:
+            reason = f"published {', '.join(publish(boto3.client('s3'), outputs))}"
+        except (BotoCoreError, ClientError, OSError, KeyError) as error:
+            status, reason = "FAILED", f"console not published: {error!r}"
+    answer = {
+        "Status": status,
+        "Reason": reason[:1000],
+        "PhysicalResourceId": f"s3://{outputs.get('ConsoleBucketName', 'none')}",
+        "StackId": event["StackId"],
+        "RequestId": event["RequestId"],
+        "LogicalResourceId": event["LogicalResourceId"],
+    }
+    request = urllib.request.Request(  # noqa: S310  the presigned https URL CloudFormation gave
+        event["ResponseURL"],
+        data=json.dumps(answer).encode(),
+        method="PUT",
+        headers={"Content-Type": ""},
+    )
+    with urllib.request.urlopen(request, timeout=30):  # noqa: S310
+        pass
 
 
 if __name__ == "__main__":

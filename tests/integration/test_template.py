@@ -400,3 +400,19 @@ def test_the_stack_puts_the_embedding_model_in_its_bucket_by_itself(template: Te
     function = template.resources["ModelUploadFunction"]["Properties"]
     module, name = function["Handler"].split(".")
     assert f"def {name}(" in (ROOT / function["CodeUri"] / f"{module}.py").read_text()
+
+
+@pytest.mark.unit
+def test_the_stack_publishes_the_console_with_its_own_sign_in_settings(template: Template) -> None:
+    """GIVEN the hosted console THEN a custom resource publishes it with this stack's API,
+    Cognito domain and app client, again whenever the console's files (the function's version)
+    change, and Cognito sends agents back to that console."""
+    site = template.resources["ConsoleSite"]["Properties"]
+    assert site["ServiceToken"] == {"Fn::GetAtt": ["ConsolePublisherFunction", "Arn"]}
+    assert site["FilesVersion"] == {"Ref": "ConsolePublisherFunction.Version"}
+    assert site["AgentUserPoolClientId"] == {"Ref": "AgentUserPoolClient"}
+    assert site["ConsoleBucketName"] == {"Ref": "ConsoleBucket"}
+    client = template.resources["AgentUserPoolClient"]["Properties"]
+    hosted = {"Fn::Sub": "https://${ConsoleDistribution.DomainName}/"}
+    assert hosted in client["CallbackURLs"]["Fn::If"][2]
+    assert client["AllowedOAuthFlows"] == ["code"]
