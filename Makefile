@@ -79,7 +79,7 @@ test: install sam lint checkov eval
 unit: install
 	$(VENV)/bin/pytest -m unit
 
-validate: sam
+validate: install sam
 	$(VENV)/bin/cfn-lint template.yaml
 	$(SAM) validate --lint --region us-east-1
 

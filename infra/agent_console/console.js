@@ -1,9 +1,11 @@
 // The agents' console: the queue, a conversation's transcript with its understanding, a reply box,
-// resolve and hand back, and the insights. Plain browser JavaScript, no build step: host the folder
-// anywhere (an S3 bucket) and set data-api on <body> to the stack's ApiUrl.
+// resolve and hand back, and the insights. Plain browser JavaScript, no build step. The stack hosts
+// the folder (ConsoleUrl) with a config.js naming its API and Cognito's hosted sign-in
+// (signin.js); elsewhere set data-api on <body> to the stack's ApiUrl and paste a token.
 (function () {
   "use strict";
-  const api = document.body.dataset.api || "";
+  const signIn = window.SocialcareSignIn;
+  const api = signIn.api || document.body.dataset.api || "";
   const $ = (id) => document.getElementById(id);
   let token = sessionStorage.getItem("agentToken") || "";
   let current = null; // the open conversation's id
@@ -13,6 +15,7 @@
   const status = (text, error) => { $("status").textContent = text; $("status").className = error ? "error" : ""; };
 
   async function call(method, path, body) {
+    if (signIn.hosted) token = await signIn.current();
     const response = await fetch(api + path, {
       method,
       headers: { Authorization: "Bearer " + token, "Content-Type": "application/json" },
@@ -22,7 +25,7 @@
     if (!response.ok) {
       // 409 and 5xx carry the desk's own reason (a resolved conversation, a closed reply window,
       // a platform that refused the message): shown as it is, so the agent knows nothing went out.
-      const why = { 401: "Sign in with an agent token.", 403: "This token may not use the agent console.", 404: "No such conversation." }[response.status];
+      const why = { 401: signIn.hosted ? "Your session has ended: sign in again." : "Sign in with an agent token.", 403: "This token may not use the agent console.", 404: "No such conversation." }[response.status];
       throw new Error(why || data.message || "HTTP " + response.status);
     }
     return data;
@@ -144,10 +147,12 @@
 
   $("signin").addEventListener("submit", (event) => {
     event.preventDefault();
+    if (signIn.hosted) { signIn.start(); return; }
     token = $("token").value.trim();
     sessionStorage.setItem("agentToken", token);
     show("queue");
   });
+  $("signout").addEventListener("click", () => { token = ""; signIn.signOut(); status("Signed out."); });
   for (const tab of document.querySelectorAll(".tab")) tab.addEventListener("click", () => show(tab.dataset.view));
   $("state").addEventListener("change", () => show("queue"));
   $("refresh").addEventListener("click", () => show("queue"));
@@ -164,5 +169,9 @@
   $("resolve").addEventListener("click", () => act("resolve", {}, "Resolved."));
   $("handback").addEventListener("click", () => act("handback", {}, "Handed back to the bot."));
 
-  if (token) show("queue"); else status("Sign in with an agent token.");
+  $("token").hidden = signIn.hosted;
+  signIn.complete()
+    .then((issued) => { token = issued || token; })
+    .catch((error) => status(error.message, true))
+    .then(() => { if (token) show("queue"); else if (!$("status").textContent) status(signIn.hosted ? "Sign in to answer customers." : "Sign in with an agent token."); });
 })();

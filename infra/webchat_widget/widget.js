@@ -1,10 +1,15 @@
 /* socialcare web chat widget: one script tag on the brand's page.
  *
- *   <script src="widget.js" data-api="https://API-ID.execute-api.REGION.amazonaws.com"></script>
+ *   <script src="widget.js" data-api="https://API-ID.execute-api.REGION.amazonaws.com"
+ *           data-title="Brand help"></script>
  *
- * data-api is the stack's ApiUrl (empty: the page's own origin, as on the local stack). The
+ * data-api is the stack's ApiUrl (empty: the page's own origin, as on the local stack);
+ * data-title the panel's header (the stack's WidgetTitle parameter, "Help" when absent). The
  * widget opens a session (POST /webchat/session), sends each message to /webhooks/webchat with
- * the session's bearer token, and long-polls /webchat/replies for the agent's answers.
+ * the session's bearer token, and polls /webchat/replies for the answers: held polls (up to
+ * 10 s each) for two minutes after the customer writes, then single looks with a gap that
+ * doubles up to a minute, and none at all after 30 quiet minutes until the customer writes or
+ * comes back to the tab. An open tab left alone costs nothing after that.
  */
 (function () {
   "use strict";
@@ -13,16 +18,25 @@
   var session = null;
   var cursor = "";
   var polling = false;
+  var title = (script && script.getAttribute("data-title")) || "Help";
+  var ACTIVE_MS = 2 * 60 * 1000;
+  var STOP_AFTER_MS = 30 * 60 * 1000;
+  var FIRST_GAP_MS = 1000;
+  var MAX_GAP_MS = 60 * 1000;
+  var lastActivity = Date.now();
+  var gap = FIRST_GAP_MS;
+  var timer = null;
 
   var panel = document.createElement("section");
   panel.className = "socialcare-chat";
   panel.setAttribute("aria-label", "Customer care chat");
   panel.innerHTML =
-    '<header>Lumen &amp; Co. help</header>' +
+    '<header></header>' +
     '<ol class="socialcare-log" aria-live="polite"></ol>' +
     '<form class="socialcare-form"><input name="text" autocomplete="off" maxlength="2000" ' +
     'placeholder="Ask about orders, delivery, returns ..." aria-label="Your message">' +
     '<button type="submit">Send</button></form>';
+  panel.querySelector("header").textContent = title;
   var style = document.createElement("style");
   style.textContent =
     ".socialcare-chat{position:fixed;right:16px;bottom:16px;width:340px;max-height:70vh;" +
@@ -98,17 +112,39 @@
 
   function poll() {
     if (polling || !session) return;
+    var quiet = Date.now() - lastActivity;
+    if (quiet > STOP_AFTER_MS) return; // stopped until wake()
+    var held = quiet < ACTIVE_MS;
+    var next = FIRST_GAP_MS;
     polling = true;
-    call("GET", "/webchat/replies?wait=20&after=" + encodeURIComponent(cursor))
+    call("GET", "/webchat/replies?wait=" + (held ? 10 : 0) + "&after=" + encodeURIComponent(cursor))
       .then(function (answer) {
         answer.replies.forEach(function (reply) {
           cursor = reply.cursor;
           show("agent", reply.text, reply.options);
         });
+        if (answer.replies.length) { gap = FIRST_GAP_MS; next = 0; }
+        else if (held) next = 0;
+        else { next = gap; gap = Math.min(gap * 2, MAX_GAP_MS); }
       })
-      .catch(function () { return new Promise(function (r) { setTimeout(r, 2000); }); })
-      .then(function () { polling = false; if (session) poll(); });
+      .catch(function () { next = gap; gap = Math.min(gap * 2, MAX_GAP_MS); })
+      .then(function () { polling = false; schedule(next); });
   }
+
+  function schedule(ms) {
+    clearTimeout(timer);
+    timer = setTimeout(poll, ms);
+  }
+
+  function wake() {
+    lastActivity = Date.now();
+    gap = FIRST_GAP_MS;
+    if (!polling) schedule(0);
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && Date.now() - lastActivity > STOP_AFTER_MS) wake();
+  });
 
   function send(text, payload) {
     show("customer", text);
@@ -116,6 +152,7 @@
     return ensureSession().then(function () {
       var body = { session_id: session.session_id, id: id, text: text };
       if (payload) body.payload = payload;
+      wake();
       return call("POST", "/webhooks/webchat", body);
     }).catch(function () { show("agent", "Sorry, the message did not go through. Please try again."); });
   }

@@ -3,12 +3,18 @@ in OpenSearch's documented response shapes, scoring like OpenSearch does (Lucene
 `terms` field, k-NN innerproduct scores), and every request kept for the test to inspect.
 
 Shapes follow the OpenSearch API reference: create index, index templates, _bulk, _aliases,
-get index, _msearch, and the k-NN plugin's `knn` query with `filter`.
+get index, _count, _refresh, _msearch, and the k-NN plugin's `knn` query with `filter`.
+
+`serverless=True` behaves as an OpenSearch Serverless vector search collection does: a bulk
+action that names a document id is refused (the engine makes the ids), there is no _refresh,
+and new documents are searchable only a while after they were indexed (here: from the second
+_count of their index on).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import json
 import math
 from dataclasses import dataclass, field
@@ -17,6 +23,7 @@ from typing import Any
 from socialcare_local.http_server import Request, Response
 
 K1, B = 1.2, 0.75
+SERVERLESS_NO_ID = "Document ID is not supported in create/index operation request"
 
 
 @dataclass
@@ -32,6 +39,9 @@ class FakeOpenSearch:
     templates: dict[str, Any] = field(default_factory=dict)
     indexes: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {"mappings", "docs"}
     aliases: dict[str, set[str]] = field(default_factory=dict)  # alias -> indexes
+    serverless: bool = False
+    pending: dict[str, dict[str, Any]] = field(default_factory=dict)  # not searchable yet
+    _ids: itertools.count[int] = field(default_factory=itertools.count)
 
     def __call__(self, request: Request) -> Response:
         text = request.body.decode() if request.body else ""
@@ -61,6 +71,11 @@ class FakeOpenSearch:
                     if fnmatch.fnmatch(i, pattern)
                 }
                 return Response.json(200, found)
+            case "GET" | "POST", [index, "_count"]:
+                return Response.json(200, {"count": self._count(index)})
+            case "POST", [index, "_refresh"] if not self.serverless:
+                self._make_visible(index)
+                return Response.json(200, {"_shards": {"total": 1, "successful": 1, "failed": 0}})
             case "DELETE", [index]:
                 self.indexes.pop(index, None)
                 return Response.json(200, {"acknowledged": True})
@@ -84,22 +99,39 @@ class FakeOpenSearch:
         return self.indexes[index]["docs"]
 
     def _bulk(self, lines: list[dict[str, Any]]) -> dict[str, Any]:
-        items = []
-        for action, doc in zip(lines[::2], lines[1::2], strict=True):
-            meta = action["index"]
-            self.indexes[meta["_index"]]["docs"][meta["_id"]] = doc
-            items.append(
-                {
-                    "index": {
-                        "_index": meta["_index"],
-                        "_id": meta["_id"],
-                        "_version": 1,
-                        "result": "created",
-                        "status": 201,
-                    }
-                }
-            )
-        return {"took": 5, "errors": False, "items": items}
+        items = [
+            self._index_one(action["index"], doc)
+            for action, doc in zip(lines[::2], lines[1::2], strict=True)
+        ]
+        return {"took": 5, "errors": any("error" in i["index"] for i in items), "items": items}
+
+    def _index_one(self, meta: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+        if self.serverless and "_id" in meta:
+            error = {"type": "illegal_argument_exception", "reason": SERVERLESS_NO_ID}
+            return {"index": {"_index": meta["_index"], "status": 400, "error": error}}
+        doc_id = meta.get("_id") or f"auto{next(self._ids):08d}"
+        if self.serverless:  # searchable a while later
+            self.pending.setdefault(meta["_index"], {})[doc_id] = doc
+        else:
+            self.indexes[meta["_index"]]["docs"][doc_id] = doc
+        return {
+            "index": {
+                "_index": meta["_index"],
+                "_id": doc_id,
+                "_version": 1,
+                "result": "created",
+                "status": 201,
+            }
+        }
+
+    def _count(self, index: str) -> int:
+        """What a search sees now; what waits becomes searchable after this look."""
+        seen = len(self.indexes[index]["docs"])
+        self._make_visible(index)
+        return seen
+
+    def _make_visible(self, index: str) -> None:
+        self.indexes[index]["docs"].update(self.pending.pop(index, {}))
 
     def _search(self, header: dict[str, Any], query: dict[str, Any]) -> dict[str, Any]:
         target = header["index"]

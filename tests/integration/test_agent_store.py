@@ -109,7 +109,7 @@ def test_agent_api_function_fails_closed_without_verified_claims(aws: Template) 
     assert fn.invoke(scoped)["statusCode"] == 403
     agent = {"jwt": {"claims": {"sub": "x"}, "scopes": ["socialcare/agent"]}}
     ok = fn.invoke({**event, "requestContext": {"authorizer": agent}})
-    assert ok["statusCode"] == 200 and json.loads(ok["body"])["conversations"] == 0
+    assert ok["statusCode"] == 200 and json.loads(ok["body"])["messages"] == 0
 
 
 def test_linking_two_customers_both_ways_keeps_the_merged_profile(aws: Template) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from opensearchpy.exceptions import OpenSearchException
 
 from socialcare.knowledge.embedded_index import EmbeddedIndex
 from socialcare.knowledge.embeddings import DIM, E5Engine, packaged_engine
@@ -178,3 +179,54 @@ def test_a_removed_file_leaves_the_live_opensearch_index(
     )
     assert fake.aliases["helpcentre"] == {"helpcentre-v0003"}
     assert {d["doc_key"] for d in fake.live_docs("helpcentre").values()} == {"en/returns"}
+
+
+@pytest.fixture
+def serverless() -> Iterator[tuple[FakeOpenSearch, str]]:
+    fake = FakeOpenSearch(serverless=True)
+    server = LoopbackServer(fake, free_port()).start()
+    yield fake, f"http://127.0.0.1:{server.port}"
+    server.stop()
+
+
+def test_the_serverless_stand_in_refuses_what_serverless_refuses(
+    serverless: tuple[FakeOpenSearch, str],
+) -> None:
+    """GIVEN the loopback server in Serverless mode WHEN a bulk request names a document id, or
+    someone asks for a refresh THEN both are refused, as a vector search collection does."""
+    _, url = serverless
+    client = opensearch_client(url)
+    client.indices.create(index="kb-v0001", body={"mappings": {}})
+
+    named = '{"index": {"_index": "kb-v0001", "_id": "a#0"}}\n{"key": "a#0"}\n'
+    assert client.bulk(body=named)["errors"] is True
+    with pytest.raises(OpenSearchException):
+        client.indices.refresh(index="kb-v0001")
+
+
+def test_publishing_to_serverless_keys_chunks_in_a_field_and_waits_until_searchable(
+    serverless: tuple[FakeOpenSearch, str], shipped: EmbeddedIndex, engine: E5Engine
+) -> None:
+    """GIVEN an OpenSearch Serverless collection (no custom ids, no refresh, documents visible a
+    while after indexing) WHEN the help centre is published twice and searched THEN every chunk
+    went in without an id, the alias moved only once the new index counted every chunk, no
+    refresh was asked for, and search ranks as the embedded index does."""
+    fake, url = serverless
+    client = opensearch_client(url)
+    waits: list[float] = []
+    publisher = OpenSearchPublisher(client, sleep=waits.append)
+
+    publisher.publish(shipped.snapshot)
+    publisher.publish(shipped.snapshot)
+
+    actions = [line for r in fake.requests if r.path == "/_bulk" for line in r.body[::2]]
+    assert actions and not [a for a in actions if "_id" in a["index"]]
+    assert not [r for r in fake.requests if "_refresh" in r.path]
+    assert len(waits) == 2  # each new index counted too few once, then all
+    alias_at = max(i for i, r in enumerate(fake.requests) if r.path == "/_aliases")
+    counted = max(i for i, r in enumerate(fake.requests) if r.path == "/helpcentre-v0002/_count")
+    assert counted < alias_at
+    remote = OpenSearchIndex(client, "helpcentre", engine, packaged())
+    for question, lang in QUESTIONS[:3]:
+        here = [p.id for p in shipped.search(question, k=3, lang=lang)]
+        assert [p.id for p in remote.search(question, k=3, lang=lang)] == here, question

@@ -213,3 +213,19 @@ def test_cursor_skips_replies_already_read() -> None:
     assert [r["text"] for r in wait_for_replies(outbox, "s", first[0]["cursor"], wait_s=0)] == [
         "two"
     ]
+
+
+def test_a_held_poll_reads_the_outbox_a_few_times_not_every_quarter_second() -> None:
+    """GIVEN an open tab whose customer is quiet WHEN its request is held for the longest wait
+    THEN the function is held at most 10 s and reads the outbox with growing gaps (8 reads,
+    where a 20 s hold read it 80 times), so one tab costs a few reads a minute."""
+    outbox = ListOutbox()
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    wait_for_replies(outbox, "s", "", wait_s=999, clock=lambda: now[0], sleep=sleep)
+
+    assert now[0] == MAX_WAIT_S <= 10
+    assert outbox.polls <= 10

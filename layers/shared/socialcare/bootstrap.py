@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from socialcare.store.dynamodb_conversations import DynamoDBConversations
     from socialcare.store.dynamodb_customers import DynamoDBCustomers
     from socialcare.store.dynamodb_erasure import DynamoDBErasure
+    from socialcare.store.dynamodb_insights import DynamoDBInsights
     from socialcare.store.dynamodb_webchat_outbox import DynamoDBWebchatOutbox
     from socialcare.store.idempotency import OncePerMessage
     from socialcare.webhook import InboundChannel
@@ -207,6 +208,7 @@ def customers() -> DynamoDBCustomers:
 
 @cache
 def turn_handler() -> TurnHandler:
+    from socialcare.insights.metrics import AllMetrics
     from socialcare.pipeline import DialogueSettings, TurnHandler
     from socialcare.store.dynamodb_orders import DynamoDBOrders
     from socialcare.telemetry.emf_metrics import EmfMetrics
@@ -217,7 +219,7 @@ def turn_handler() -> TurnHandler:
         outbound,
         profiles=customers(),
         orders=DynamoDBOrders(settings().require("orders_table")),
-        metrics=EmfMetrics(),
+        metrics=AllMetrics(EmfMetrics(), *filter(None, [insight_counts()])),
         dialogue=DialogueSettings(
             handback_after_s=settings().handback_after_s,
             expected_wait_minutes=settings().expected_wait_minutes,
@@ -261,7 +263,16 @@ def erasure() -> DynamoDBErasure:
 def agent_desk() -> AgentDesk:
     from socialcare.agents.desk import AgentDesk
 
-    return AgentDesk(conversations(), customers(), outbound, erasure)
+    return AgentDesk(conversations(), customers(), outbound, erasure, counts=insight_counts())
+
+
+@cache
+def insight_counts() -> DynamoDBInsights | None:
+    """The insights' hourly counts, where the stack has their table."""
+    from socialcare.store.dynamodb_insights import DynamoDBInsights
+
+    table = settings().insights_table
+    return DynamoDBInsights(table, settings().retention_days) if table else None
 
 
 @cache
@@ -333,11 +344,16 @@ def _opensearch() -> Any:
 
 @cache
 def brand_policy() -> BrandPolicy:
-    """BRAND_POLICY_FILE's policy, or the packaged one: the LLM's persona and rules, and the name
-    the greetings give."""
+    """BRAND_POLICY_FILE's policy (a path, or s3://bucket/key as the stack's BrandPolicyKey
+    sets it), or the packaged one: the LLM's persona and rules, and the name the greetings give."""
     from socialcare.generate.brand import load_brand_policy
 
-    return load_brand_policy(settings().brand_policy_file)
+    source = settings().brand_policy_file
+    if source.startswith("s3://"):
+        from socialcare.store.s3_blobs import fetch_once
+
+        source = str(fetch_once(source))
+    return load_brand_policy(source)
 
 
 @cache
@@ -415,6 +431,7 @@ def reset() -> None:
         customers,
         turn_handler,
         agent_desk,
+        insight_counts,
         brand_policy,
         embedder,
         snapshot_store,

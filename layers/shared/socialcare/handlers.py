@@ -80,7 +80,7 @@ def webchat_replies_handler() -> LambdaHandler:
             bootstrap.webchat_outbox(),
             session_id,
             request.query.get("after", ""),
-            wait_s=as_float(request.query.get("wait", "20")),
+            wait_s=as_float(request.query.get("wait", "0")),
         )
         body = json.dumps({"replies": replies}, ensure_ascii=False)
         return to_event_response(WebhookResponse(200, body, "application/json"))

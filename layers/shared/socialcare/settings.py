@@ -34,6 +34,7 @@ class Settings:
     erasure_audit_table: str
     customers_table: str
     orders_table: str
+    insights_table: str  # the hourly counts the console's insights read (empty: none)
     secret_names: dict[Channel, str]  # Secrets Manager secret of each channel's credentials
     api_bases: dict[Channel, str]
     whatsapp_template_name: str  # the approved template sent after the 24-hour window
@@ -80,6 +81,7 @@ class Settings:
             erasure_audit_table=env.get("ERASURE_AUDIT_TABLE", ""),
             customers_table=env.get("CUSTOMERS_TABLE", ""),
             orders_table=env.get("ORDERS_TABLE", ""),
+            insights_table=env.get("INSIGHTS_TABLE", ""),
             secret_names={c: env.get(f"{c.upper()}_SECRET_NAME", "") for c in Channel},
             api_bases={c: env.get(f"{c.upper()}_API_BASE", base) for c, base in API_BASES.items()},
             whatsapp_template_name=env.get("WHATSAPP_TEMPLATE_NAME", "customer_care_follow_up"),

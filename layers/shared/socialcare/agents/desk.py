@@ -19,7 +19,7 @@ from socialcare.channels.outbound import Outbound, render
 from socialcare.dialogue.messages import say
 from socialcare.dialogue.profiles import CustomerProfiles
 from socialcare.erasure import BadCustomerId, CustomerErasure, check_customer_id
-from socialcare.insights.figures import insights
+from socialcare.insights.figures import WINDOW_S, HourlyCounts, insights
 from socialcare.model import Channel, Conversation, Reply, State, Turn
 from socialcare.pipeline import ConversationStore
 from socialcare.understand.pii import redact
@@ -59,8 +59,6 @@ class AgentConversations(ConversationStore, Protocol):
 
     def queue(self, state: State, limit: int) -> list[Conversation]: ...
 
-    def scan(self) -> list[Conversation]: ...
-
 
 class AgentDesk:
     def __init__(
@@ -69,9 +67,12 @@ class AgentDesk:
         profiles: CustomerProfiles,
         outbound: Callable[[Channel], Outbound],
         erasure: Callable[[], CustomerErasure],
+        *,
         clock: Callable[[], float] = time.time,
+        counts: HourlyCounts | None = None,
     ) -> None:
         self._store = store
+        self._counts = counts  # the insights' hourly counts (None: the insights show none)
         self._profiles = profiles
         self._outbound = outbound
         self._erasure = erasure  # built on the first erasure: most calls never need it
@@ -156,7 +157,10 @@ class AgentDesk:
         return {"id": conversation_id, "state": State.BOT.value}
 
     def insights(self) -> dict[str, Any]:
-        return insights(self._store.scan())
+        """From the hourly counts and the conversations agents own: no scan of the table."""
+        now = self._clock()
+        hours = self._counts.hourly(now - WINDOW_S) if self._counts else []
+        return insights(hours, self._store.queue(State.HUMAN, MAX_QUEUE), now)
 
     def link(self, customer_id: str, other_id: str) -> dict[str, Any]:
         if not other_id or other_id == customer_id:

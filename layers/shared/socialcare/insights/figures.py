@@ -1,59 +1,65 @@
-"""The console's insights, computed from the stored conversations: volume by channel and intent,
-sentiment over time, containment and escalation rates, and first-response times."""
+"""The console's insights without reading the conversations: volume by channel and intent,
+sentiment over time and the escalation rate from the hourly counts the worker adds to for each
+message (insights.metrics.counter_names), and first-response times from the conversations
+agents own now (the agents' queue). A request costs a few small queries however many
+conversations the table holds."""
 
 from __future__ import annotations
 
 import statistics
 import time
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 from socialcare.model import Conversation
 
+
+class HourlyCounts(Protocol):
+    def hourly(self, since: float) -> list[tuple[int, dict[str, int]]]:
+        """(hour start, counts) of every hour from `since`."""
+
+
 BUCKET_S = 3600  # sentiment over time, per hour
+WINDOW_S = 7 * 24 * 3600  # the insights cover the last week
+SENTIMENTS = ("negative", "neutral", "positive")
 
 
-def insights(conversations: Iterable[Conversation]) -> dict[str, Any]:
-    by_channel: Counter[str] = Counter()
-    by_intent: Counter[str] = Counter()
-    sentiment: dict[int, Counter[str]] = defaultdict(Counter)
-    total = handed_off = 0
-    bot_first: list[float] = []
-    human_first: list[float] = []
-    for conversation in conversations:
-        customer = [t for t in conversation.turns if t.role == "customer"]
-        if not customer:
-            continue
-        total += 1
-        handed_off += conversation.handoffs > 0
-        for turn in customer:
-            by_channel[conversation.channel.value] += 1
-            by_intent[turn.intent or "other"] += 1
-            bucket = int(turn.at // BUCKET_S * BUCKET_S)
-            sentiment[bucket][turn.sentiment or "neutral"] += 1
-        first_reply = next((t for t in conversation.turns if t.role == "agent"), None)
-        if first_reply is not None and first_reply.source != "human":
-            bot_first.append(max(0.0, first_reply.at - customer[0].at))
-        if conversation.first_human_reply_at and conversation.handed_off_at:
-            human_first.append(conversation.first_human_reply_at - conversation.handed_off_at)
+def insights(
+    hours: Iterable[tuple[int, Mapping[str, int]]],
+    with_agents: Iterable[Conversation],
+    now: float | None = None,
+) -> dict[str, Any]:
+    """`hours`: (hour start, counts) pairs; `with_agents`: conversations owned by a person."""
+    total: Counter[str] = Counter()
+    sentiment = []
+    for at, counts in sorted(hours):
+        total.update(counts)
+        sentiment.append({"at": at, **{s: counts.get(f"sentiment:{s}", 0) for s in SENTIMENTS}})
+    messages, handoffs = total["messages"], total["handoffs"]
+    human_first = [
+        c.first_human_reply_at - c.handed_off_at
+        for c in with_agents
+        if c.first_human_reply_at and c.handed_off_at
+    ]
+    escalation = round(handoffs / messages, 4) if messages else 0.0
     return {
-        "generated_at": time.time(),
-        "conversations": total,
-        "volume_by_channel": dict(by_channel.most_common()),
-        "volume_by_intent": dict(by_intent.most_common()),
-        "sentiment_over_time": [
-            {"at": at, **{label: counts[label] for label in ("negative", "neutral", "positive")}}
-            for at, counts in sorted(sentiment.items())
-        ],
-        "containment_rate": round((total - handed_off) / total, 4) if total else 0.0,
-        "escalation_rate": round(handed_off / total, 4) if total else 0.0,
+        "generated_at": time.time() if now is None else now,
+        "messages": messages,
+        "volume_by_channel": _by(total, "channel:"),
+        "volume_by_intent": _by(total, "intent:"),
+        "sentiment_over_time": sentiment,
+        "containment_rate": round(1 - escalation, 4) if messages else 0.0,
+        "escalation_rate": escalation,
         "first_response_s": {
-            "bot_median": _median(bot_first),
             "human_median": _median(human_first),
             "human": sorted(round(s, 1) for s in human_first),
         },
     }
+
+
+def _by(total: Counter[str], prefix: str) -> dict[str, int]:
+    return {k.removeprefix(prefix): n for k, n in total.most_common() if k.startswith(prefix)}
 
 
 def _median(values: list[float]) -> float | None:

@@ -26,3 +26,27 @@ class NoMetrics:
 
     def record(self, outcome: TurnOutcome) -> None:
         """Nothing to record."""
+
+
+class AllMetrics:
+    """Each turn recorded by every recorder (CloudWatch's metrics and the insights' counts)."""
+
+    def __init__(self, *recorders: Metrics) -> None:
+        self._recorders = recorders
+
+    def record(self, outcome: TurnOutcome) -> None:
+        for recorder in self._recorders:
+            recorder.record(outcome)
+
+
+def counter_names(outcome: TurnOutcome) -> list[str]:
+    """The hourly counters one turn adds 1 to: the insights are sums of these."""
+    names = [
+        "messages",
+        f"channel:{outcome.channel}",
+        f"intent:{outcome.intent or 'other'}",
+        f"sentiment:{outcome.sentiment or 'neutral'}",
+    ]
+    if outcome.action == "handoff":
+        names.append("handoffs")
+    return names

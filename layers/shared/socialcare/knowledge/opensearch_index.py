@@ -1,12 +1,18 @@
 """The OpenSearch adapter: search (one _msearch: a BM25 query on the pre-cut terms and a k-NN
 query on the int8-valued vectors, fused here exactly as the embedded index fuses) and publishing
-(a new versioned index per snapshot, then one atomic alias switch)."""
+(a new versioned index per snapshot, then one atomic alias switch).
+
+It speaks the subset OpenSearch Serverless accepts, which a managed domain accepts too: a chunk's
+id travels in its `key` field, never as a document id (a vector search collection refuses
+custom ids); nothing calls _refresh (Serverless has none): the alias moves once the new index
+counts every chunk, which Serverless reaches some seconds after the bulk requests."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from socialcare.knowledge.embeddings import DIM, Embedder, dequantize
@@ -19,6 +25,7 @@ from socialcare.knowledge.topics import Topics
 
 BULK_CHUNKS = 200
 KEEP_VERSIONS = 2  # indexes kept behind the live one
+VISIBLE_WITHIN_S = 120.0  # the longest wait for a new index to count every chunk
 _FIELDS = ["key", "doc_key", "id", "title", "text", "lang", "url", "tags", "lead"]
 
 # Every version index gets these: given when it is created, and kept as the index template
@@ -59,10 +66,11 @@ class OpenSearchIndex(HybridSearch):
 
     def candidates(self, plan: QueryPlan, lang: str | None, tags: Sequence[str]) -> Candidates:
         lexical_hits, dense_hits = self._msearch(plan, lang, tags)
-        sources = {h["_id"]: h["_source"] for h in (*lexical_hits, *dense_hits)}
+        # The chunk's key from its source: document ids are the engine's own.
+        sources = {h["_source"]["key"]: h["_source"] for h in (*lexical_hits, *dense_hits)}
         return Candidates(
-            {h["_id"]: float(h["_score"]) for h in lexical_hits},
-            {h["_id"]: _cosine(float(h["_score"])) for h in dense_hits},
+            {h["_source"]["key"]: float(h["_score"]) for h in lexical_hits},
+            {h["_source"]["key"]: _cosine(float(h["_score"])) for h in dense_hits},
             lambda key: str(sources[key]["doc_key"]),
             lambda key, score: _passage(sources[key], score),
         )
@@ -98,8 +106,13 @@ class OpenSearchIndex(HybridSearch):
 class OpenSearchPublisher:
     """Publishes a snapshot as `<name>-v<N>`, then moves the alias `<name>` onto it at once."""
 
-    def __init__(self, client: Any) -> None:
-        self._client = client
+    def __init__(
+        self,
+        client: Any,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client, self._sleep, self._clock = client, sleep, clock
 
     def publish(self, snapshot: Snapshot) -> str:
         _call(
@@ -121,6 +134,7 @@ class OpenSearchPublisher:
             self._bulk(
                 index, snapshot, range(start, min(start + BULK_CHUNKS, len(snapshot.chunks)))
             )
+        self._wait_until_searchable(index, len(snapshot.chunks))
         actions: list[dict[str, Any]] = [{"add": {"index": index, "alias": snapshot.name}}]
         actions += [
             {"remove": {"index": f"{snapshot.name}-v{v:04d}", "alias": snapshot.name}}
@@ -135,7 +149,7 @@ class OpenSearchPublisher:
         lines = []
         for row in rows:
             chunk = snapshot.chunks[row]
-            lines.append(json.dumps({"index": {"_index": index, "_id": chunk.key}}))
+            lines.append(json.dumps({"index": {"_index": index}}))
             document = {
                 "key": chunk.key,
                 "doc_key": chunk.doc_key,
@@ -156,6 +170,16 @@ class OpenSearchPublisher:
             raise KnowledgeUnavailable(
                 f"OpenSearch refused {len(failed)} chunks: {failed[0]['index']['error']}"
             )
+
+    def _wait_until_searchable(self, index: str, chunks: int) -> None:
+        """Until `index` counts every chunk: Serverless shows new documents some seconds after
+        indexing them and takes no _refresh, so the alias must not move before."""
+        deadline, pause = self._clock() + VISIBLE_WITHIN_S, 0.5
+        while _call(self._client.count, index=index)["count"] < chunks:
+            if self._clock() >= deadline:
+                raise KnowledgeUnavailable(f"OpenSearch {index}: not searchable in time")
+            self._sleep(pause)
+            pause = min(pause * 2, 5.0)
 
     def _versions(self, name: str) -> list[int]:
         pattern = re.compile(rf"^{re.escape(name)}-v(\d+)$")

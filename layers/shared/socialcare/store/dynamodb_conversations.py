@@ -5,13 +5,21 @@ idempotency keys), who owns it and what it remembers, a version for optimistic c
 stores it. DynamoDB's failures leave as the domain's StoreUnavailable, after botocore's own
 retries.
 
-The agents' queue is the `queue` index: partition `state`, sort `queue_key` ("1#" for VIP
-customers, "0#" for the others, then the time it started waiting), read newest first."""
+The agents' queue is the sparse `agents_queue` index. Only conversations waiting for or owned
+by a person carry its partition key, `queue_shard` ("<state>#<shard>", the shard one of
+QUEUE_SHARDS taken from the conversation id); the bot's conversations, nearly all of them, never
+write to it. Its sort key is `queue_key` ("1#" for VIP customers, "0#" for the others, then the
+time it started waiting). A reader queries every shard of a state at once and merges them,
+newest first: no index partition takes more than a small share of the writes, whatever the
+traffic (tests/integration/test_queue_index.py counts them)."""
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +42,12 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 SORT_KEY = "conversation"
-QUEUE_INDEX = "queue"
+QUEUE_INDEX = "agents_queue"
+# Partition key values per state: a reader makes this many small queries; a writer's share of
+# the index stays under 1% (each state's writes spread over QUEUE_SHARDS values).
+QUEUE_SHARDS = 128
+QUEUED_STATES = (State.PENDING_HUMAN, State.HUMAN)  # the only states the index carries
+READERS = 10  # concurrent queries of one queue read (botocore pools 10 connections)
 MAX_ATTEMPTS = 5
 # DynamoDB refuses an item over 400 KB, and a refused save sends the message back to the queue
 # until it dead-letters. A stored turn keeps MAX_STORED_TURN_CHARS characters of its text (cut with
@@ -76,41 +89,64 @@ class DynamoDBConversations:
         return None if item is None else conversation_from_item(item)
 
     def queue(self, state: State, limit: int) -> list[Conversation]:
-        """Conversations in `state`, VIP customers first, then the newest waiting first."""
-        found: list[Conversation] = []
-        paginator = self._client.get_paginator("query")
-        pages = paginator.paginate(
-            TableName=self._table,
-            IndexName=QUEUE_INDEX,
-            KeyConditionExpression="#state = :state",
-            ExpressionAttributeNames={"#state": "state"},
-            ExpressionAttributeValues={":state": {"S": state.value}},
-            ScanIndexForward=False,
-        )
-        for page in pages:
-            found.extend(conversation_from_item(item) for item in page["Items"])
-            if len(found) >= limit:
-                break
-        return found[:limit]
+        """Conversations in `state` (waiting for or owned by a person), VIP customers first,
+        then the newest waiting first; none for the other states, which the index omits."""
+        if state not in QUEUED_STATES:
+            return []
+
+        def shard(key: str) -> list[dict[str, Any]]:
+            return self._query_shard(key, newest_first=True, limit=limit)
+
+        items = heapq.merge(*self._each_shard(state, shard), key=_queue_order, reverse=True)
+        return [conversation_from_item(item) for item, _ in zip(items, range(limit), strict=False)]
 
     def oldest_waiting_since(self, state: State) -> float | None:
         """When the longest-waiting conversation in `state` began waiting (None: none waits)."""
-        found: list[float] = []
-        for prefix in ("0#", "1#"):  # the oldest of the regular customers and of the VIPs
-            items = self._client.query(
-                TableName=self._table,
-                IndexName=QUEUE_INDEX,
-                KeyConditionExpression="#state = :state AND begins_with(queue_key, :prefix)",
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={
-                    ":state": {"S": state.value},
-                    ":prefix": {"S": prefix},
-                },
-                ScanIndexForward=True,
-                Limit=1,
-            )["Items"]
-            found.extend(float(item["waiting_since"]["N"]) for item in items)
+        if state not in QUEUED_STATES:
+            return None
+
+        def oldest(key: str) -> list[dict[str, Any]]:
+            # the oldest of the regular customers ("0#...") and of the VIPs ("1#...")
+            return [
+                item
+                for prefix in ("0#", "1#")
+                for item in self._query_shard(key, newest_first=False, limit=1, prefix=prefix)
+            ]
+
+        found = [float(i["waiting_since"]["N"]) for s in self._each_shard(state, oldest) for i in s]
         return min(found, default=None)
+
+    def _each_shard(
+        self, state: State, read: Callable[[str], list[dict[str, Any]]]
+    ) -> list[list[dict[str, Any]]]:
+        """`read` of each of the state's shards, READERS at a time."""
+        keys = [_shard_key(state, n) for n in range(QUEUE_SHARDS)]
+        with ThreadPoolExecutor(READERS) as pool:
+            return list(pool.map(read, keys))
+
+    def _query_shard(
+        self, key: str, *, newest_first: bool, limit: int, prefix: str = ""
+    ) -> list[dict[str, Any]]:
+        condition = "queue_shard = :shard"
+        values = {":shard": {"S": key}}
+        if prefix:
+            condition += " AND begins_with(queue_key, :prefix)"
+            values[":prefix"] = {"S": prefix}
+        found: list[dict[str, Any]] = []
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self._table,
+            IndexName=QUEUE_INDEX,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            ScanIndexForward=not newest_first,
+            PaginationConfig={"MaxItems": limit},
+        )
+        try:
+            for page in pages:
+                found.extend(page["Items"])
+        except (ClientError, BotoCoreError) as error:
+            raise StoreUnavailable(f"reading the agents' queue: {_code(error)}") from error
+        return found
 
     def scan(self) -> list[Conversation]:
         """Every stored conversation (insights over the retention period)."""
@@ -161,6 +197,22 @@ def queue_key(conversation: Conversation) -> str:
     return f"{int(conversation.vip)}#{since:017.6f}"
 
 
+def queue_shard(conversation: Conversation) -> str | None:
+    """The agents' queue partition the conversation belongs to, None outside the queue."""
+    if conversation.state not in QUEUED_STATES:
+        return None
+    digest = hashlib.blake2b(conversation.id.encode(), digest_size=4).digest()
+    return _shard_key(conversation.state, int.from_bytes(digest, "big") % QUEUE_SHARDS)
+
+
+def _shard_key(state: State, shard: int) -> str:
+    return f"{state.value}#{shard:03d}"
+
+
+def _queue_order(item: dict[str, Any]) -> tuple[str, str]:
+    return str(item["queue_key"]["S"]), str(item["pk"]["S"])
+
+
 def conversation_item(conversation: Conversation) -> dict[str, Any]:
     c = conversation
     item: dict[str, Any] = {
@@ -198,6 +250,9 @@ def conversation_item(conversation: Conversation) -> dict[str, Any]:
     }
     if c.contact is not None:
         item["contact"] = {"S": c.contact.to_json()}
+    shard = queue_shard(c)
+    if shard is not None:  # absent otherwise: the index never sees the bot's conversations
+        item["queue_shard"] = {"S": shard}
     return item
 
 
