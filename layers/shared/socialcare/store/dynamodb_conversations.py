@@ -5,8 +5,9 @@ idempotency keys), who owns it and what it remembers, a version for optimistic c
 stores it. DynamoDB's failures leave as the domain's StoreUnavailable, after botocore's own
 retries.
 
-The agents' queue is the `queue` index: partition `state`, sort `queue_key` ("1#" for VIP
-customers, "0#" for the others, then the time it started waiting), read newest first."""
+The agents' queue is the `queue` index: partition `state`, sort `queue_key` ("2#" for urgent
+handoffs, "1#" for VIP customers, "0#" for the others, then the time it started waiting), read
+newest first."""
 
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ class DynamoDBConversations:
     def oldest_waiting_since(self, state: State) -> float | None:
         """When the longest-waiting conversation in `state` began waiting (None: none waits)."""
         found: list[float] = []
-        for prefix in ("0#", "1#"):  # the oldest of the regular customers and of the VIPs
+        for prefix in ("0#", "1#", "2#"):  # regular, VIP and urgent
             items = self._client.query(
                 TableName=self._table,
                 IndexName=QUEUE_INDEX,
@@ -149,7 +150,7 @@ def _code(error: ClientError | BotoCoreError) -> str:
 
 def queue_key(conversation: Conversation) -> str:
     since = conversation.waiting_since or conversation.customer_last_wrote
-    return f"{int(conversation.vip)}#{since:017.6f}"
+    return f"{2 if conversation.urgent else int(conversation.vip)}#{since:017.6f}"
 
 
 def conversation_item(conversation: Conversation) -> dict[str, Any]:
@@ -185,6 +186,7 @@ def conversation_item(conversation: Conversation) -> dict[str, Any]:
         "slots": {"M": {k: {"S": v} for k, v in c.slots}},
         "pending_intent": {"S": c.pending_intent},
         "vip": {"BOOL": c.vip},
+        "urgent": {"BOOL": c.urgent},
         "customer_id": {"S": c.customer_id},
     }
     if c.contact is not None:
@@ -222,6 +224,7 @@ def conversation_from_item(item: dict[str, Any]) -> Conversation:
         slots=tuple((k, v["S"]) for k, v in item.get("slots", {}).get("M", {}).items()),
         pending_intent=text("pending_intent"),
         vip=item.get("vip", {}).get("BOOL", False),
+        urgent=item.get("urgent", {}).get("BOOL", False),
         customer_id=text("customer_id"),
         contact=InboundMessage.from_json(contact) if contact else None,
     )

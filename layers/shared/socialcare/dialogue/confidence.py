@@ -1,0 +1,89 @@
+"""Answer, ask which, or say honestly that the help centre does not cover it: how sure the agent
+is that its best article answers the message.
+
+The signals, all from the one search (one e5 vector per message): the fused score of the best
+article, the margin to the next article, and whether the topic model (the same vector) names the
+best article's topic. A wrong answer costs more than a question or an honest "I don't know", so
+the thresholds sit where the development set's wrong answers stop (docs/decisions.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from socialcare.knowledge.port import Passage, Probe
+from socialcare.knowledge.topics import SHIPPED_ARTICLE
+
+
+class Choice(StrEnum):
+    ANSWER = "answer"
+    CLARIFY = "clarify"  # two close candidates: ask which one
+    DECLINE = "decline"  # not covered: say so and offer a person
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    answer: float = 0.6  # confidence from which the best article is sent
+    agree_bonus: float = 0.05  # added when the topic model or the intent model names its article
+    in_domain: float = 0.9  # cosine to the nearest topic anchor below which nothing is answered
+    candidate: float = 0.45  # an article scoring below this is not offered as a choice
+    margin: float = 0.05  # the second article this close to the best: offered beside it
+    vague_answer: float = 0.75  # a vague statement ("账号的事") is answered only from here
+
+
+THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    choice: Choice
+    passages: tuple[Passage, ...]  # the answer (one), or the candidates to choose from
+    confidence: float
+
+
+def confidence(
+    probe: Probe,
+    intent: str = "",
+    thresholds: Thresholds = THRESHOLDS,
+    articles: Mapping[str, str] = SHIPPED_ARTICLE,
+) -> float:
+    """How sure the best article answers the message: its fused score, raised when the topic
+    model (the same e5 vector) or the intent model names its article; 0 for a message far from
+    every topic the help centre is about."""
+    if not probe.passages:
+        return 0.0
+    best = probe.passages[0]
+    reading = probe.reading
+    if reading is not None and reading.nearest < thresholds.in_domain:
+        return 0.0
+    named = {articles.get(intent)}
+    if reading is not None:
+        named.add(articles.get(reading.topic))
+    return best.score + (thresholds.agree_bonus if best.id in named else 0.0)
+
+
+def weigh(
+    probe: Probe,
+    intent: str = "",
+    thresholds: Thresholds = THRESHOLDS,
+    articles: Mapping[str, str] = SHIPPED_ARTICLE,
+    *,
+    vague: bool = False,
+    asks: bool = True,
+) -> Verdict:
+    """Answer when sure; else offer the two best articles when both are plausible and close;
+    else ask what they mean (`vague`: a few words with no question word) or decline. A vague
+    statement that does not even ask (`asks`: a question mark) needs more to be answered."""
+    sure = confidence(probe, intent, thresholds, articles)
+    needed = thresholds.vague_answer if vague and not asks else thresholds.answer
+    if sure >= needed:
+        return Verdict(Choice.ANSWER, (probe.passages[0],), sure)
+    candidates = [p for p in probe.passages[:2] if p.score >= thresholds.candidate]
+    close = len(candidates) == 2 and candidates[0].score - candidates[1].score < thresholds.margin
+    if sure and close:
+        return Verdict(Choice.CLARIFY, tuple(candidates), sure)
+    if vague:
+        return Verdict(Choice.CLARIFY, (), sure)
+    return Verdict(Choice.DECLINE, (), sure)
