@@ -15,10 +15,10 @@ from socialcare.dialogue.handoff import HandoffReason
 from socialcare.dialogue.messages import TOPICS, is_closer, is_greeting, say
 from socialcare.dialogue.orders import NoOrderSystem, OrderSystem
 from socialcare.dialogue.policy import (
+    NOT_ANSWERED,
     Action,
     Decision,
     DecisionInput,
-    NOT_ANSWERED,
     decide,
     fails_again,
     order_entities,
