@@ -1,9 +1,9 @@
 """Answer, ask which, or say honestly that the help centre does not cover it: how sure the agent
 is that its best article answers the message.
 
-The signals, all from the one search (one e5 vector per message): the fused score of the best
-article, the margin to the next article, and whether the topic model (the same vector) names the
-best article's topic. A wrong answer costs more than a question or an honest "I don't know", so
+The signals: the fused score of the best article, the margin to the next article, how close
+the message's e5 vector (the search's own, one per message) is to any topic of the help centre,
+and whether the intent model names the best article. A wrong answer costs more than a question or an honest "I don't know", so
 the thresholds sit where the development set's wrong answers stop (docs/decisions.md).
 """
 
@@ -26,7 +26,9 @@ class Choice(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     answer: float = 0.6  # confidence from which the best article is sent
-    agree_bonus: float = 0.05  # added when the topic model or the intent model names its article
+    agree_bonus: float = 0.1  # added when the intent model names the best article
+    topic_bonus: float = 0.1  # added when the topic model (the e5 vector) is sure of it too
+    sure_topic: float = 0.95  # the topic model's probability that counts as sure
     in_domain: float = 0.9  # cosine to the nearest topic anchor below which nothing is answered
     candidate: float = 0.45  # an article scoring below this is not offered as a choice
     margin: float = 0.05  # the second article this close to the best: offered beside it
@@ -49,19 +51,26 @@ def confidence(
     thresholds: Thresholds = THRESHOLDS,
     articles: Mapping[str, str] = SHIPPED_ARTICLE,
 ) -> float:
-    """How sure the best article answers the message: its fused score, raised when the topic
-    model (the same e5 vector) or the intent model names its article; 0 for a message far from
-    every topic the help centre is about."""
+    """How sure the best article answers the message: its fused score (the search already
+    widens the query by the topic the e5 vector names), raised when the intent model names the
+    same article; 0 for a message far from every topic the help centre is about (the e5
+    vector's cosine to the nearest topic anchor). The topic model reads that same vector: when
+    it is sure the message is about the best article's topic, that raises it too (for a
+    language the intent model does not read, the only agreement there is)."""
     if not probe.passages:
         return 0.0
-    best = probe.passages[0]
-    reading = probe.reading
-    if reading is not None and reading.nearest < thresholds.in_domain:
+    if probe.reading is not None and probe.reading.nearest < thresholds.in_domain:
         return 0.0
-    named = {articles.get(intent)}
-    if reading is not None:
-        named.add(articles.get(reading.topic))
-    return best.score + (thresholds.agree_bonus if best.id in named else 0.0)
+    best = probe.passages[0]
+    sure = best.score + (thresholds.agree_bonus if articles.get(intent) == best.id else 0.0)
+    reading = probe.reading
+    if (
+        reading is not None
+        and articles.get(reading.topic) == best.id
+        and reading.probability >= thresholds.sure_topic
+    ):
+        sure += thresholds.topic_bonus
+    return sure
 
 
 def weigh(

@@ -102,7 +102,8 @@ def run(retriever: ProbingRetriever, items: Iterable[Case]) -> list[Judged]:
         outcome = (
             "handoff" if handed_off else _SOURCES.get(reply.source if reply else "", "decline")
         )
-        article = reply.citations[0].id if reply and reply.citations and outcome == "answer" else ""
+        answered = outcome in ("answer", "order") and reply is not None and reply.citations
+        article = reply.citations[0].id if answered and reply else ""
         probe = recording.last
         judged.append(
             Judged(
@@ -122,6 +123,8 @@ def judge(case: Case, outcome: str, article: str) -> str:
     """right, wrong or missed (see the module's docstring)."""
     if outcome == case.outcome and outcome != "answer":
         return "right"
+    if outcome == "order" and case.outcome == "answer":  # the article, and an offer to check
+        return "right" if article in case.articles else "missed"
     if outcome == "answer":
         acceptable = case.outcome in ("answer", "order") and article in case.articles
         return "right" if acceptable else "wrong"
