@@ -3,8 +3,9 @@ is that its best article answers the message.
 
 The signals: the fused score of the best article, the margin to the next article, how close
 the message's e5 vector (the search's own, one per message) is to any topic of the help centre,
-and whether the intent model names the best article. A wrong answer costs more than a question or an honest "I don't know", so
-the thresholds sit where the development set's wrong answers stop (docs/decisions.md).
+and whether the intent model names the best article. A wrong answer costs more than a question
+or an honest "I don't know", so the thresholds sit where the development set's wrong answers
+stop (docs/decisions.md).
 """
 
 from __future__ import annotations
