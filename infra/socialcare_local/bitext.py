@@ -12,12 +12,16 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from socialcare.understand.datasets import is_heldout
+from socialcare.understand.datasets import HELDOUT_PERCENT, SPLIT_SEED, is_heldout
 from socialcare_local.cfn_template import ROOT
 
 TRAIN_CSV = ROOT.parent / "shared" / "data" / "bitext" / "train.csv"
 ZH_HELD_BACK = ROOT / "tests" / "data" / "bitext_counterparts_zh.jsonl"
 ZH_TRAINING = Path(__file__).parent / "data" / "topic_examples_zh.jsonl"
+
+
+# What a model file records of the split it was trained on.
+SPLIT = f"socialcare.understand.datasets.is_heldout({SPLIT_SEED!r}, {HELDOUT_PERCENT}% held out)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from socialcare.agents.summary import summarise
 from socialcare.dialogue.confidence import Choice, weigh
 from socialcare.dialogue.handoff import HandoffReason, describe
 from socialcare.dialogue.messages import say
@@ -14,7 +15,7 @@ from socialcare.evaluation import decisions
 from socialcare.knowledge.embedded_index import EmbeddedIndex
 from socialcare.knowledge.port import Passage, Probe
 from socialcare.knowledge.topics import Reading
-from socialcare.model import Channel, InboundMessage, Kind, Reply, State
+from socialcare.model import Channel, Conversation, InboundMessage, Kind, Reply, State
 from socialcare.pipeline import DialogueSettings, TurnHandler
 from tests.fakes.ports import FakeConversationStore, FakeOutbound
 
@@ -46,7 +47,7 @@ class Chat:
         return reply
 
     @property
-    def conversation(self):  # type: ignore[no-untyped-def]
+    def conversation(self) -> Conversation:
         return self.store.conversations[CHAT]
 
 
@@ -108,12 +109,17 @@ def test_security_handoff_says_what_to_do_now(
     assert f"help.lumen.example/{language}/recover-password" in reply.text
 
 
-def test_agents_read_the_reason_and_the_language() -> None:
+def test_agents_read_the_reason_and_the_language(shipped_index: EmbeddedIndex) -> None:
     """GIVEN a Spanish customer handed off for a possible account takeover WHEN an agent reads
-    the queue THEN the reason is in words and names the language."""
-    line = describe("security", "es")
+    the conversation's summary THEN it is marked urgent, with the reason in words and the
+    language named."""
+    chat = Chat(shipped_index)
+    chat.says("me hackearon mi cuenta y alguien compró con mi tarjeta")
 
-    assert line == "Possible account takeover or unauthorised payment · writes in Spanish"
+    summary = summarise(chat.conversation)
+
+    assert f"URGENT: Handed to a person: {describe('security', 'es')}." in summary
+    assert "writes in Spanish" in summary
 
 
 @pytest.mark.parametrize("text", ["thanks!", "got it, thank you", "好的谢谢", "ok 👍", "Danke!"])

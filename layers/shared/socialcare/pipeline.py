@@ -51,7 +51,7 @@ from socialcare.generate.llm_writer import Written
 from socialcare.generate.prompt import CustomerProfile as PromptProfile
 from socialcare.generate.reply_style import DEFAULT_MAX_CHARS, ReplyStyle, reply_style
 from socialcare.insights.metrics import Metrics, NoMetrics, TurnOutcome
-from socialcare.knowledge.port import Passage, Probe, ProbingRetriever, Retriever
+from socialcare.knowledge.port import Passage, Retriever, probe
 from socialcare.model import (
     AnswerInProgress,
     Channel,
@@ -482,7 +482,7 @@ def _private_reply(
     if out_of_scope(text):
         return not_covered_reply(language)
     search_language = language if language in ANSWER_LANGUAGES else "en"
-    found = _probe(retriever, text, search_language)
+    found = probe(retriever, text, k=PASSAGES + 1, lang=search_language)
     asks = "?" in text or "？" in text
     verdict = weigh(found, intent, vague=vague(text), asks=asks)
     if verdict.choice is Choice.DECLINE:
@@ -504,13 +504,6 @@ def _private_reply(
     if search_language != language:
         answer = replace(answer, text=f"{say('in_english', language)}\n{answer.text}")
     return answer
-
-
-def _probe(retriever: Retriever, text: str, language: str) -> Probe:
-    """The search, with the topic model's reading of the same vector when the retriever has one."""
-    if isinstance(retriever, ProbingRetriever):
-        return retriever.probe(text, k=PASSAGES + 1, lang=language)
-    return Probe(retriever.search(text, k=PASSAGES + 1, lang=language), None)
 
 
 def _answer(

@@ -25,7 +25,7 @@ SENSITIVE_INTENTS = {
     "delete_account": HandoffReason.ACCOUNT_DELETION,
     ASKS_FOR_HUMAN_INTENT: HandoffReason.ASKED_FOR_HUMAN,
 }
-SENSITIVE_MIN_CONFIDENCE = 0.6
+SENSITIVE_MIN_CONFIDENCE = 0.9
 NEGATIVE_RUN = 2  # this many negative customer messages in a row: sustained
 NEGATIVE_SCORE = -0.5
 FAILURES = 2  # the same question failing this many times goes to a human

@@ -36,8 +36,18 @@ _QUESTION = re.compile(
     rf"{_W}(how|what|where|when|why|which|can|could|do|does|is|are|will|u|you){_E}"
     r"|怎么|什么|哪|吗|多久|几|能|可以|要"
 )
-VAGUE_WORDS = 6  # this many words or fewer, with no question in them: too vague to look up
-VAGUE_HAN = 8  # the same for Chinese characters
+# Words that say nothing of what the customer needs ("I have a problem", "help with my order").
+_FILLER = frozenset(
+    """i im i'm me my mine a an the to of for with about on in at it its this that there here is
+    am are was be been have has had got get need needs want wanna would like some something
+    thing things stuff problem problems issue issues question questions help pls please plz hi
+    hello hey hiya ok okay so just again still now um hmm erm yes no not dont don't doesnt
+    doesn't work working works can could you your guys anyone someone there order account
+    hola alguien por ahí ahi bonjour quelqu'un hallo jemand da olá ola alguém""".split()  # noqa: SIM905
+)
+VAGUE_CONTENT = 1  # this many words that say something, or fewer: too vague to look up
+VAGUE_WORDS = 8  # ... in a message of at most this many words
+VAGUE_HAN = 8  # a Chinese message of at most this many characters, with no question word
 
 
 def out_of_scope(text: str) -> bool:
@@ -45,9 +55,12 @@ def out_of_scope(text: str) -> bool:
 
 
 def vague(text: str) -> bool:
-    """A few words and no question word: "my order", "help", "有个问题", "hellooo? anyone"."""
+    """A few words that say nothing of what is needed: "my order", "help", "I have a problem",
+    "有个问题", "hellooo? anyone"."""
     folded = fold(text)
     han = sum(is_han(c) for c in folded)
-    words = len(folded.split())
-    short = han <= VAGUE_HAN if han else words <= VAGUE_WORDS
-    return short and not _QUESTION.search(folded)
+    if han:
+        return han <= VAGUE_HAN and not _QUESTION.search(folded)
+    words = [w.strip(".,!?;:'\"()") for w in folded.split()]
+    content = [w for w in words if len(w) > 1 and w not in _FILLER]
+    return len(words) <= VAGUE_WORDS and len(content) <= VAGUE_CONTENT

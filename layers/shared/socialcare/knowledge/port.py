@@ -70,3 +70,17 @@ class ProbingRetriever(Retriever, Protocol):
     def probe(
         self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
     ) -> Probe: ...
+
+
+def probe(
+    retriever: Retriever,
+    query: str,
+    *,
+    k: int = 5,
+    lang: str | None = None,
+    tags: Sequence[str] = (),
+) -> Probe:
+    """The retriever's probe when it has one, else its search with no topic reading."""
+    if isinstance(retriever, ProbingRetriever):
+        return retriever.probe(query, k=k, lang=lang, tags=tags)
+    return Probe(retriever.search(query, k=k, lang=lang, tags=tags), None)

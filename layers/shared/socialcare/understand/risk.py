@@ -67,7 +67,7 @@ _PATTERNS: dict[Risk, str] = {
         r"|被盗|盗号|盗刷|被黑|黑客|被人登录|被登录|异地登录|陌生(登录|设备|扣款)|不是我(本人)?(买|下|付|操作|登录)|"
         r"我没(买|下单|付|操作)|未经授权|没有授权|钓鱼|假冒|冒充|诈骗短信|密码被改|账号被|帐号被|"
         r"是你们发的吗|是不是你们发的|点链接|点击链接|要点链接|补运费|"
-        r"乗っ取|不正ログイン|不正利用|해킹|도용|hackead|piratead|piraté|gehackt|hackeado"
+        r"乗っ取|不正ログイン|不正利用|해킹|도용|hackead|hackear|piratead|piraté|gehackt|hackeado"
     ),
     Risk.FRAUD: (
         rf"{_W}(fraud\w*|scam\w*|stolen card|card (was |got )?stolen|chargeback|charge ?back|"
@@ -109,7 +109,8 @@ _PATTERNS: dict[Risk, str] = {
     ),
     Risk.ACCOUNT_DELETION: (
         rf"{_W}(delete my (account|data|profile)|close my account|remove my (account|data)|"
-        rf"erase my (data|account)|gdpr|right to be forgotten|deactivate my account){_E}"
+        r"erase my (data|account)|gdpr|(account|data|profile) (removed|deleted|closed|erased)|"
+        rf"right to be forgotten|deactivate my account){_E}"
         r"|注销账号|注销账户|注销帐号|删除(我的)?(账号|账户|帐号|数据|个人信息)|销户"
         r"|eliminar mi cuenta|supprimer mon compte|konto löschen|excluir minha conta"
         r"|アカウントを削除|退会|계정 삭제|탈퇴"
@@ -122,7 +123,7 @@ _PATTERNS: dict[Risk, str] = {
         r"mitarbeiter|atendente|pessoa real|una persona|hablar con alguien|person now|"
         r"real human|anyone real|someone real|all bots?|not a bot|stop sending (me )?articles|"
         rf"thanks for nothing|useless bot){_E}"
-        r"|人工|真人|转接客服|客服人员|活人|找客服|叫客服|要客服|找你们领导|经理|担当者|オペレーター|"
+        r"|人工|真人|负责人|主管|转接客服|客服人员|活人|找客服|叫客服|要客服|找你们领导|经理|担当者|オペレーター|"
         r"人間|상담원|回了等于没回|机器人|不要自动回复"
     ),
 }
