@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from socialcare.dialogue.handoff import HandoffReason
 from socialcare.dialogue.messages import is_closer
+from socialcare.dialogue.scope import out_of_scope
 from socialcare.model import Conversation, Entity, Kind, State, Turn
 from socialcare.understand.risk import find_risk
 
@@ -88,7 +89,7 @@ def decide(given: DecisionInput) -> Decision:
     number = order_number(customer)
     if conversation.pending_intent and number and intent not in ORDER_INTENTS:
         intent = conversation.pending_intent  # the answer to the question the bot asked
-    if intent not in ORDER_INTENTS:
+    if intent not in ORDER_INTENTS or out_of_scope(customer.text):
         return Decision(Action.ANSWER, intent=intent, handed_back=handed_back)
     number = number or conversation.slot("order_number")
     action = Action.ANSWER if number else Action.ASK
