@@ -199,3 +199,18 @@ def test_a_message_far_from_every_topic_is_not_answered() -> None:
     probe = Probe([_passage("place-order", 0.8)], Reading((("place_order", 0.9),), 0.85))
 
     assert weigh(probe).choice is Choice.DECLINE
+
+
+@pytest.mark.parametrize(
+    ("choice", "article"),
+    [("Payment problems", "payment-issue"), ("Delivery times", "delivery-time")],
+)
+def test_a_chosen_quick_reply_is_answered(
+    shipped_index: EmbeddedIndex, choice: str, article: str
+) -> None:
+    """GIVEN the customer picks an article title the agent offered (or a greeting's topic) WHEN
+    handled THEN that article is answered, not asked about again."""
+    reply = Chat(shipped_index).says(choice)
+
+    assert reply.source == "knowledge"
+    assert reply.citations[0].id == article

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from socialcare.channels.capabilities import capabilities
 from socialcare.channels.outbound import Outbound, Outgoing, keyed, render
-from socialcare.dialogue.confidence import Choice, weigh
+from socialcare.dialogue.confidence import Choice, Verdict, weigh
 from socialcare.dialogue.handoff import HandoffReason
 from socialcare.dialogue.messages import TOPICS, is_closer, is_greeting, say
 from socialcare.dialogue.orders import NoOrderSystem, OrderSystem
@@ -51,7 +51,7 @@ from socialcare.generate.llm_writer import Written
 from socialcare.generate.prompt import CustomerProfile as PromptProfile
 from socialcare.generate.reply_style import DEFAULT_MAX_CHARS, ReplyStyle, reply_style
 from socialcare.insights.metrics import Metrics, NoMetrics, TurnOutcome
-from socialcare.knowledge.port import Passage, Retriever, probe
+from socialcare.knowledge.port import Passage, Probe, Retriever, probe
 from socialcare.model import (
     AnswerInProgress,
     Channel,
@@ -485,6 +485,8 @@ def _private_reply(
     found = probe(retriever, text, k=PASSAGES + 1, lang=search_language)
     asks = "?" in text or "？" in text
     verdict = weigh(found, intent, vague=vague(text), asks=asks)
+    if _chose_an_option(text, language, found):  # a topic or an article it offered
+        verdict = Verdict(Choice.ANSWER, tuple(found.passages[:1]), verdict.confidence)
     if verdict.choice is Choice.DECLINE:
         return not_covered_reply(language)
     if verdict.choice is Choice.CLARIFY:
@@ -504,6 +506,15 @@ def _private_reply(
     if search_language != language:
         answer = replace(answer, text=f"{say('in_english', language)}\n{answer.text}")
     return answer
+
+
+def _chose_an_option(text: str, language: str, found: Probe) -> bool:
+    """Whether the message is a quick reply the agent offered: a greeting's topic, or the title
+    of the best article (one of two it asked the customer to choose from)."""
+    chosen = text.strip().casefold()
+    topics = {t.casefold() for t in TOPICS.get(language, TOPICS["en"])}
+    titles = {p.title.casefold() for p in found.passages[:1]}
+    return bool(found.passages) and (chosen in topics or chosen in titles)
 
 
 def _answer(
