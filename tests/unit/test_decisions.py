@@ -3,11 +3,13 @@ worker's pipeline with the shipped help centre (no LLM)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from socialcare.agents.summary import summarise
+from socialcare.cli import main
 from socialcare.dialogue.confidence import Choice, weigh
 from socialcare.dialogue.handoff import HandoffReason, describe
 from socialcare.dialogue.messages import say
@@ -51,11 +53,17 @@ class Chat:
         return self.store.conversations[CHAT]
 
 
-def test_dev_set_figures(shipped_index: EmbeddedIndex) -> None:
+def test_dev_set_figures(tmp_path: Path) -> None:
     """GIVEN the development set (279 realistic messages, en and zh and six more languages) WHEN
-    each goes through the pipeline THEN few answers are wrong, every risk message reaches a
-    person, out-of-scope questions are declined, no closer is handed off."""
-    figures = decisions.summary(decisions.run(shipped_index, decisions.cases(DEV_SET)))
+    `socialcare eval decisions` runs it through the pipeline THEN few answers are wrong, every
+    risk message reaches a person, out-of-scope questions are declined, no closer is handed
+    off; the report, the confusion plot and the calibration curve are written."""
+    assert main(["eval", "decisions", "--data", str(DEV_SET), "--out", str(tmp_path)]) == 0
+    figures = json.loads((tmp_path / "decisions.json").read_text())
+
+    assert (tmp_path / "decisions_confusion.png").stat().st_size > 0
+    assert (tmp_path / "decisions_curve.png").stat().st_size > 0
+    assert figures["messages"] == len(decisions.cases(DEV_SET))
 
     assert figures["overall"]["wrong"] <= 0.03
     assert figures["overall"]["right"] >= 0.68
