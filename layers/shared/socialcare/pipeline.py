@@ -10,7 +10,7 @@ from typing import Protocol
 
 from socialcare.channels.capabilities import capabilities
 from socialcare.channels.outbound import Outbound, Outgoing, keyed, render
-from socialcare.dialogue.confidence import Choice, Verdict, weigh
+from socialcare.dialogue.confidence import Choice, Verdict, read_intent, weigh
 from socialcare.dialogue.handoff import HandoffReason
 from socialcare.dialogue.messages import TOPICS, is_closer, is_greeting, say
 from socialcare.dialogue.orders import NoOrderSystem, OrderSystem
@@ -145,7 +145,7 @@ class TurnHandler:
         writer: ReplyWriter | None = None,
     ) -> None:
         self._store = store
-        self._retriever = retriever
+        self._retriever = _LastProbe(retriever)
         self._outbound = outbound
         self._clock = clock
         self._profiles = profiles or AnonymousCustomers()
@@ -166,7 +166,7 @@ class TurnHandler:
         understood = understand(message.text, default_language=default_language)
         language = understood.language
         at = float(message.sent_at) or self._clock()
-        customer = _customer_turn(message, understood, at)
+        customer = _customer_turn(message, understood, at, self._look_up(message, language))
         now = self._clock()
         claimed = self._store.save(
             conversation,
@@ -247,6 +247,14 @@ class TurnHandler:
             handoff = replace(decision, action=Action.HANDOFF, reason="repeated_failure")
             return self._handoff(language, handoff), handoff
         return reply, decision
+
+    def _look_up(self, message: InboundMessage, language: str) -> Probe | None:
+        """The message's one search, made before the decision so that the topic model's reading
+        of its e5 vector can inform the intent; compose() reuses it (None: nothing to search)."""
+        text = sanitize(message.text)
+        if message.kind is not Kind.TEXT or not _searchable(text):
+            return None
+        return probe(self._retriever, text, k=PASSAGES + 1, lang=_search_language(language))
 
     def _handoff(self, language: str, decision: Decision) -> Reply:
         """The handoff message; for a security case, what to do now from the help centre."""
@@ -347,15 +355,20 @@ class TurnHandler:
         return outgoing
 
 
-def _customer_turn(message: InboundMessage, understood: Understanding, at: float) -> Turn:
+def _customer_turn(
+    message: InboundMessage, understood: Understanding, at: float, found: Probe | None
+) -> Turn:
+    intent, confidence = read_intent(
+        understood.intent.name, understood.intent.confidence, found.reading if found else None
+    )
     return Turn(
         "customer",
         message.text,
         at,
         message.message_id,
         understood.language,
-        intent=understood.intent.name,
-        confidence=understood.intent.confidence,
+        intent=intent,
+        confidence=confidence,
         sentiment=understood.sentiment.label,
         sentiment_score=understood.sentiment.score,
         entities=understood.entities,
@@ -477,11 +490,11 @@ def _private_reply(
     if is_closer(message.text):
         return close_reply(language)
     text = sanitize(message.text)
-    if not any(c.isalnum() for c in text) or len(text) > MAX_QUESTION_CHARS:
+    if not _searchable(text):
         return clarify_reply(language)  # empty, emoji only, or pages of text
     if out_of_scope(text):
         return not_covered_reply(language)
-    search_language = language if language in ANSWER_LANGUAGES else "en"
+    search_language = _search_language(language)
     found = probe(retriever, text, k=PASSAGES + 1, lang=search_language)
     asks = "?" in text or "？" in text
     verdict = weigh(found, intent, vague=vague(text), asks=asks)
@@ -506,6 +519,37 @@ def _private_reply(
     if search_language != language:
         answer = replace(answer, text=f"{say('in_english', language)}\n{answer.text}")
     return answer
+
+
+def _searchable(text: str) -> bool:
+    """Not empty, emoji only or pages of text: something to look up."""
+    return any(c.isalnum() for c in text) and len(text) <= MAX_QUESTION_CHARS
+
+
+def _search_language(language: str) -> str:
+    return language if language in ANSWER_LANGUAGES else "en"
+
+
+class _LastProbe:
+    """The knowledge base, remembering the last probe: the decision and the reply read the same
+    search (one e5 embedding per message)."""
+
+    def __init__(self, retriever: Retriever) -> None:
+        self._retriever = retriever
+        self._last: tuple[tuple[str, int, str | None, tuple[str, ...]], Probe] | None = None
+
+    def search(
+        self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
+    ) -> list[Passage]:
+        return self._retriever.search(query, k=k, lang=lang, tags=tags)
+
+    def probe(
+        self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
+    ) -> Probe:
+        key = (query, k, lang, tuple(tags))
+        if self._last is None or self._last[0] != key:
+            self._last = (key, probe(self._retriever, query, k=k, lang=lang, tags=tags))
+        return self._last[1]
 
 
 def _chose_an_option(text: str, language: str, found: Probe) -> bool:

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from socialcare.dialogue.policy import ORDER_INTENTS
 from socialcare.knowledge.port import Passage, Probe
-from socialcare.knowledge.topics import SHIPPED_ARTICLE
+from socialcare.knowledge.topics import SHIPPED_ARTICLE, Reading
 
 
 class Choice(StrEnum):
@@ -34,6 +35,9 @@ class Thresholds:
     candidate: float = 0.45  # an article scoring below this is not offered as a choice
     margin: float = 0.05  # the second article this close to the best: offered beside it
     vague_answer: float = 0.75  # a vague statement ("账号的事") is answered only from here
+    unsure_intent: float = 0.5  # the intent model below this (or "other") defers to the topic
+    sure_order_topic: float = 0.9  # ... when the topic model is this sure of an order topic
+    order_in_domain: float = 0.88  # ... and the message this close to a topic anchor
 
 
 THRESHOLDS = Thresholds()
@@ -97,3 +101,21 @@ def weigh(
     if vague:
         return Verdict(Choice.CLARIFY, (), sure)
     return Verdict(Choice.DECLINE, (), sure)
+
+
+def read_intent(
+    name: str, probability: float, reading: Reading | None, thresholds: Thresholds = THRESHOLDS
+) -> tuple[str, float]:
+    """The intent the dialogue acts on: the intent model's, unless it is unsure (or says
+    "other") while the topic model, reading the message's e5 vector, is sure the message is
+    about an order ("ordered 9 days ago and still nothing"): then the order is looked up."""
+    unsure = name == "other" or probability < thresholds.unsure_intent
+    if (
+        unsure
+        and reading is not None
+        and reading.topic in ORDER_INTENTS
+        and reading.probability >= thresholds.sure_order_topic
+        and reading.nearest >= thresholds.order_in_domain
+    ):
+        return reading.topic, round(reading.probability, 4)
+    return name, probability
