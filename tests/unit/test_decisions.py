@@ -10,7 +10,7 @@ import pytest
 
 from socialcare.agents.summary import summarise
 from socialcare.cli import main
-from socialcare.dialogue.confidence import Choice, weigh
+from socialcare.dialogue.confidence import Choice, read_intent, weigh
 from socialcare.dialogue.handoff import HandoffReason, describe
 from socialcare.dialogue.messages import say
 from socialcare.evaluation import decisions
@@ -222,3 +222,22 @@ def test_a_chosen_quick_reply_is_answered(
 
     assert reply.source == "knowledge"
     assert reply.citations[0].id == article
+
+
+@pytest.mark.parametrize(
+    ("intent", "confidence", "reading", "acted_on"),
+    [
+        ("other", 0.9, Reading((("track_order", 0.97),), 0.894), "track_order"),
+        ("place_order", 0.3, Reading((("track_refund", 0.95),), 0.91), "track_refund"),
+        ("place_order", 0.8, Reading((("track_order", 0.97),), 0.91), "place_order"),
+        ("other", 0.9, Reading((("track_order", 0.6),), 0.91), "other"),
+        ("other", 0.9, Reading((("recover_password", 0.99),), 0.91), "other"),
+    ],
+)
+def test_an_unsure_intent_defers_to_a_sure_order_topic(
+    intent: str, confidence: float, reading: Reading, acted_on: str
+) -> None:
+    """GIVEN the intent model's reading and the topic model's reading of the same e5 vector WHEN
+    the dialogue picks the intent THEN a sure order topic wins over an unsure intent model (so the
+    order number is asked for), and nothing else changes."""
+    assert read_intent(intent, confidence, reading)[0] == acted_on
