@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from socialcare.dialogue.confidence import THRESHOLDS, Thresholds, confidence
+from socialcare.dialogue.scope import out_of_scope
 from socialcare.evaluation.harness import MemoryConversations, NoSend
 from socialcare.knowledge.port import Passage, Probe, ProbingRetriever
 from socialcare.model import Channel, InboundMessage, Kind
@@ -170,7 +171,7 @@ def curve(
     each message that reached the search is answered with its best article when its confidence
     reaches the threshold; an answer is wrong unless that article is an acceptable one."""
     out = []
-    searched = [j for j in judged if j.confidence is not None]
+    searched = [j for j in judged if _weighed(j)]
     for point in points:
         answered = [j for j in searched if j.confidence is not None and j.confidence >= point]
         wrong = [j for j in answered if j.top_article not in j.case.articles]
@@ -183,6 +184,16 @@ def curve(
             }
         )
     return out
+
+
+def _weighed(judged: Judged) -> bool:
+    """Whether the answer threshold decided this message: it was searched, and neither handed
+    off, closed nor declined as out of scope before."""
+    return (
+        judged.confidence is not None
+        and judged.outcome not in ("handoff", "close")
+        and not out_of_scope(judged.case.text)
+    )
 
 
 def _rates(counts: Counter[str]) -> dict[str, float]:
