@@ -241,3 +241,14 @@ def test_an_unsure_intent_defers_to_a_sure_order_topic(
     the dialogue picks the intent THEN a sure order topic wins over an unsure intent model (so the
     order number is asked for), and nothing else changes."""
     assert read_intent(intent, confidence, reading)[0] == acted_on
+
+
+@pytest.mark.parametrize("language", ["en", "zh", "es", "fr", "de", "pt", "ja", "ko"])
+def test_the_offered_person_is_a_tap_away(shipped_index: EmbeddedIndex, language: str) -> None:
+    """GIVEN the "talk to a person" quick reply a decline offers, in each language WHEN the
+    customer taps it THEN a person takes the conversation."""
+    chat = Chat(shipped_index)
+    chat.says(say("talk_to_person", language))
+
+    assert chat.conversation.state is State.PENDING_HUMAN
+    assert chat.conversation.handoff_reason == "asked_for_human"

@@ -516,7 +516,7 @@ def _private_reply(
         history=history,
         profile=profile,
     )
-    if search_language != language:
+    if search_language != language and answer.citations:
         answer = replace(answer, text=f"{say('in_english', language)}\n{answer.text}")
     return answer
 
