@@ -17,7 +17,7 @@ import numpy as np
 
 from socialcare.knowledge.embeddings import E5Engine, packaged_engine
 from socialcare.knowledge.topics import MODEL
-from socialcare_local.bitext import ZH_TRAINING, chinese, utterances
+from socialcare_local.bitext import SPLIT, ZH_TRAINING, chinese, utterances
 
 SCALE = 20.0  # logits are SCALE x cosine-like scores: e5's vectors are unit length
 THRESHOLD = 0.7  # below this probability a message is not widened (held-back Bitext: 0.96+)
@@ -156,6 +156,7 @@ def main() -> int:
         )
     model = {
         "about": "socialcare_local.train_topics: Bitext train split, Chinese examples, e5",
+        "split": SPLIT,
         "scale": SCALE,
         "threshold": THRESHOLD,
         "min_similarity": MIN_SIMILARITY,

@@ -9,6 +9,7 @@ from dataclasses import replace
 import boto3
 
 from socialcare import bootstrap
+from socialcare.dialogue.handoff import HandoffReason
 from socialcare.dialogue.profiles import CustomerProfile
 from socialcare.model import Channel, Conversation, State, Turn
 from socialcare.store.dynamodb_orders import DynamoDBOrders
@@ -17,10 +18,12 @@ from socialcare_local.sample_data import seed
 from tests.integration.functions import function
 
 
-def _waiting(conversation_id: str, since: float, vip: bool) -> Conversation:
+def _waiting(
+    conversation_id: str, since: float, vip: bool, reason: str = "asked_for_human"
+) -> Conversation:
     turn = Turn("customer", "a person please", since, f"{conversation_id}:1", "en")
     return Conversation(conversation_id, Channel.TELEGRAM, turns=(turn,), vip=vip).hand_off(
-        "asked_for_human", since
+        reason, since, urgent=HandoffReason(reason).urgent
     )
 
 
@@ -41,6 +44,25 @@ def test_queue_lists_vip_first_then_newest_waiting(aws: Template) -> None:
     assert [c.id for c in queue] == ["telegram:3", "telegram:2", "telegram:1"]
     assert store.oldest_waiting_since(State.PENDING_HUMAN) == 100.0
     assert queue[0].handoff_reason == "asked_for_human"
+
+
+def test_urgent_handoffs_come_before_vips_and_the_rest(aws: Template) -> None:
+    """GIVEN a VIP waiting, a regular customer waiting, and a possible account takeover handed off
+    last WHEN the pending queue is read THEN the account takeover comes first, and the oldest
+    waiting time still counts every conversation."""
+    store = bootstrap.conversations()
+    for conversation in (
+        _waiting("telegram:11", 100.0, vip=False),
+        _waiting("telegram:12", 200.0, vip=True),
+        _waiting("telegram:13", 300.0, vip=False, reason="security"),
+    ):
+        store.save(Conversation(conversation.id, Channel.TELEGRAM), lambda _c, c=conversation: c)
+
+    queue = store.queue(State.PENDING_HUMAN, 10)
+
+    assert [c.id for c in queue] == ["telegram:13", "telegram:12", "telegram:11"]
+    assert queue[0].urgent
+    assert store.oldest_waiting_since(State.PENDING_HUMAN) == 100.0
 
 
 def test_profiles_link_across_channels_and_keep_names_only_with_consent(aws: Template) -> None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from socialcare.dialogue.handoff import HandoffReason
 from socialcare.dialogue.orders import Order
 from socialcare.dialogue.policy import Action, DecisionInput, decide
 from socialcare.dialogue.profiles import VIP, CustomerProfile
@@ -65,8 +66,8 @@ class Desk:
     [
         (["I want to talk to a human"], "asked_for_human"),
         (["转人工"], "asked_for_human"),
-        (["please delete my account"], "sensitive"),
-        (["my heater caught fire, I am calling my lawyer"], "sensitive"),
+        (["please delete my account"], "account_deletion"),
+        (["my heater caught fire, I am calling my lawyer"], "safety"),
         (
             ["this is terrible, awful service", "still nothing, this is ridiculous"],
             "negative_sentiment",
@@ -77,7 +78,8 @@ class Desk:
 )
 def test_handoff_triggers(index: EmbeddedIndex, texts: list[str], reason: str) -> None:
     """GIVEN a conversation WHEN the customer's messages call for a person THEN only the last one
-    hands off, with its reason, and the customer is told the expected wait."""
+    hands off, with its reason, and the customer is told the expected wait (or, for an urgent
+    reason such as safety, that they are first in line)."""
     desk = Desk(index)
     actions = [desk.says(text) for text in texts]
 
@@ -85,7 +87,9 @@ def test_handoff_triggers(index: EmbeddedIndex, texts: list[str], reason: str) -
     assert Action.HANDOFF not in actions[:-1]
     assert desk.conversation.state is State.PENDING_HUMAN
     assert desk.conversation.handoff_reason == reason
-    assert "7" in desk.last_sent
+    urgent = HandoffReason(reason).urgent
+    assert desk.conversation.urgent is urgent
+    assert ("front of the queue" if urgent else "7") in desk.last_sent
 
 
 def test_the_guards_wants_human_flag_hands_off() -> None:
@@ -107,26 +111,6 @@ def test_the_guards_wants_human_flag_hands_off() -> None:
     decision = decide(given)
 
     assert (decision.action, decision.reason) == (Action.HANDOFF, "wants_human")
-
-
-def test_low_confidence_hands_off() -> None:
-    """GIVEN a long message the intent model barely recognises WHEN decided THEN a person
-    gets it."""
-    customer = Turn(
-        "customer",
-        "the thing with the stuff is odd again",
-        NOW,
-        "m1",
-        "en",
-        intent="change_order",
-        confidence=0.1,
-    )
-
-    decision = decide(
-        DecisionInput(Conversation(CHAT, Channel.TELEGRAM, turns=(customer,)), customer)
-    )
-
-    assert (decision.action, decision.reason) == (Action.HANDOFF, "low_confidence")
 
 
 def test_bot_is_silent_while_a_person_owns_the_conversation(index: EmbeddedIndex) -> None:

@@ -191,17 +191,17 @@ def test_the_greeting_names_the_brand_the_dialogue_is_set_up_for(
     assert "Lumen" not in result.reply.text
 
 
-def test_gibberish_gets_the_no_answer_fallback(
+def test_gibberish_is_declined_honestly(
     handler: TurnHandler, store: FakeConversationStore, outbound: FakeOutbound
 ) -> None:
-    """GIVEN text the help centre cannot answer WHEN handled THEN the customer is told a person
-    will follow up, rather than getting an unrelated article."""
+    """GIVEN text the help centre cannot answer WHEN handled THEN the customer is told so and
+    offered a person, rather than getting an unrelated article."""
     result = handler.handle(_message("qwzx vbnm"))
     assert result.reply is not None
-    assert result.reply.source == "fallback"
+    assert result.reply.source == "decline"
     assert result.reply.citations == ()
-    assert [s.text for s in outbound.sent] == [say("no_answer", "en")]
-    assert [t.source for t in store.history("telegram:99")] == ["", "fallback"]
+    assert outbound.sent[0].text.startswith(say("not_covered", "en"))
+    assert [t.source for t in store.history("telegram:99")] == ["", "decline"]
 
 
 def test_the_same_message_twice_is_answered_once(
@@ -370,7 +370,7 @@ def test_without_a_matching_passage_the_llm_is_not_asked(
     result = handler.handle(_message("qwzx vbnm"))
 
     assert result.reply is not None
-    assert result.reply.source == "fallback"
+    assert result.reply.source == "decline"
     assert model.calls == []
 
 

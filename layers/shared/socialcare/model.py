@@ -255,6 +255,7 @@ class Conversation:
     slots: tuple[tuple[str, str], ...] = ()  # details the customer gave: ("order_number", "1234")
     pending_intent: str = ""  # the intent waiting for a detail the agent asked for
     vip: bool = False  # from the customer's profile: first in the agents' queue
+    urgent: bool = False  # handed off for someone's safety, money, account or the law: first of all
     customer_id: str = ""  # the profile this conversation belongs to
     contact: InboundMessage | None = None  # where a human agent's reply goes (no text)
 
@@ -321,11 +322,12 @@ class Conversation:
     def remember(self, name: str, value: str) -> Conversation:
         return replace(self, slots=(*((k, v) for k, v in self.slots if k != name), (name, value)))
 
-    def hand_off(self, reason: str, at: float) -> Conversation:
-        """Into the agents' queue; the bot stays silent from here on."""
+    def hand_off(self, reason: str, at: float, *, urgent: bool = False) -> Conversation:
+        """Into the agents' queue (urgent: at its head); the bot stays silent from here on."""
         return replace(
             self,
             state=State.PENDING_HUMAN,
+            urgent=urgent,
             owner="",
             handoff_reason=reason,
             waiting_since=at,
@@ -348,8 +350,10 @@ class Conversation:
         )
 
     def resolve(self) -> Conversation:
-        return replace(self, state=State.RESOLVED, waiting_since=0.0, pending_intent="")
+        return replace(
+            self, state=State.RESOLVED, waiting_since=0.0, pending_intent="", urgent=False
+        )
 
     def hand_back(self) -> Conversation:
         """Back to the bot: after an agent's hand-back, a resolved one's new message, a timeout."""
-        return replace(self, state=State.BOT, owner="", waiting_since=0.0)
+        return replace(self, state=State.BOT, owner="", waiting_since=0.0, urgent=False)

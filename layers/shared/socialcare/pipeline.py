@@ -10,9 +10,12 @@ from typing import Protocol
 
 from socialcare.channels.capabilities import capabilities
 from socialcare.channels.outbound import Outbound, Outgoing, keyed, render
-from socialcare.dialogue.messages import TOPICS, is_greeting, say
+from socialcare.dialogue.confidence import Choice, Verdict, read_intent, weigh
+from socialcare.dialogue.handoff import HandoffReason
+from socialcare.dialogue.messages import TOPICS, is_closer, is_greeting, say
 from socialcare.dialogue.orders import NoOrderSystem, OrderSystem
 from socialcare.dialogue.policy import (
+    NOT_ANSWERED,
     Action,
     Decision,
     DecisionInput,
@@ -28,18 +31,27 @@ from socialcare.dialogue.profiles import (
 )
 from socialcare.dialogue.replies import (
     ask_order_number,
+    clarify_reply,
+    close_reply,
     greeting,
     handoff_reply,
+    not_covered_reply,
     order_reply,
     personalised,
 )
+from socialcare.dialogue.scope import out_of_scope, vague
 from socialcare.generate.brand import BrandPolicy
-from socialcare.generate.extractive import answerable, extractive_answer, extractive_reply
+from socialcare.generate.extractive import (
+    answerable,
+    extractive_answer,
+    more_line,
+    passage_reply,
+)
 from socialcare.generate.llm_writer import Written
 from socialcare.generate.prompt import CustomerProfile as PromptProfile
 from socialcare.generate.reply_style import DEFAULT_MAX_CHARS, ReplyStyle, reply_style
 from socialcare.insights.metrics import Metrics, NoMetrics, TurnOutcome
-from socialcare.knowledge.port import Passage, Retriever
+from socialcare.knowledge.port import Passage, Probe, Retriever, probe
 from socialcare.model import (
     AnswerInProgress,
     Channel,
@@ -52,6 +64,7 @@ from socialcare.model import (
     Visibility,
 )
 from socialcare.pseudonyms import Pseudonyms, per_process
+from socialcare.understand.text import sanitize
 from socialcare.understand.understanding import Understanding, understand
 
 logger = logging.getLogger(__name__)
@@ -61,9 +74,16 @@ logger = logging.getLogger(__name__)
 # by the next delivery).
 DEFAULT_LEASE_S = 30.0
 
-# Languages the help centre and the canned messages are written in; others are answered in English.
+# Languages the help centre is written in; others get the English article, with a line saying so.
 ANSWER_LANGUAGES = frozenset({"en", "zh"})
+# Languages the agent's own messages (greeting, clarify, handoff, close ...) are written in.
+MESSAGE_LANGUAGES = frozenset({"en", "zh", "es", "fr", "de", "pt", "ja", "ko"})
 PASSAGES = 3  # the help-centre passages an LLM reply is written from
+# A message longer than this is not one question: the agent asks what it is about.
+MAX_QUESTION_CHARS = 2000
+# The help-centre article whose link a security handoff gives (change the password now).
+SECURITY_ARTICLE = "recover-password"
+SECURITY_QUERY = {"en": "reset my password", "zh": "重置密码"}
 
 
 class ReplyWriter(Protocol):
@@ -126,7 +146,7 @@ class TurnHandler:
         pseudonym: Callable[[str], str] | None = None,
     ) -> None:
         self._store = store
-        self._retriever = retriever
+        self._retriever = _LastProbe(retriever)
         self._outbound = outbound
         self._clock = clock
         self._profiles = profiles or AnonymousCustomers()
@@ -149,7 +169,7 @@ class TurnHandler:
         understood = understand(message.text, default_language=default_language)
         language = understood.language
         at = float(message.sent_at) or self._clock()
-        customer = _customer_turn(message, understood, at)
+        customer = _customer_turn(message, understood, at, self._look_up(message, language))
         now = self._clock()
         claimed = self._store.save(
             conversation,
@@ -202,34 +222,55 @@ class TurnHandler:
     ) -> tuple[Reply | None, Decision]:
         """The reply the decision calls for (None: stay silent), and the final decision: an
         answer the help centre does not have for the second time goes to a human instead."""
-        language = language if language in ANSWER_LANGUAGES else "en"
+        language = language if language in MESSAGE_LANGUAGES else "en"
         match decision.action:
             case Action.SILENT:
                 return None, decision
             case Action.HANDOFF:
-                return handoff_reply(language, self._dialogue.expected_wait_minutes), decision
+                return self._handoff(language, decision), decision
             case Action.ASK:
                 # "How do I cancel?" is answered at once; the number lets the bot check the order.
                 knowledge = None
                 if decision.intent != "track_order":
-                    knowledge = compose(message, language, self._retriever)
+                    knowledge = compose(message, language, self._retriever, intent=decision.intent)
                 return ask_order_number(language, knowledge), decision
         if decision.order_number:
             order = self._orders.find(decision.order_number)
             knowledge = None
             if decision.intent != "track_order":
-                knowledge = compose(message, language, self._retriever)
+                knowledge = compose(message, language, self._retriever, intent=decision.intent)
             reply = order_reply(order, decision.order_number, decision.intent, language, knowledge)
             return reply, decision
-        written = self._compose(message, language, conversation, profile)
+        written = self._compose(message, language, conversation, profile, decision.intent)
         if written.wants_human:  # the LLM judged that a person should take over
             handoff = replace(decision, action=Action.HANDOFF, reason="llm_wants_human")
-            return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff
+            return self._handoff(language, handoff), handoff
         reply = personalised(written, profile, self._dialogue.brand)
-        if reply.source == "fallback" and fails_again(conversation.turns, customer):
+        if reply.source in NOT_ANSWERED and fails_again(conversation.turns, customer):
             handoff = replace(decision, action=Action.HANDOFF, reason="repeated_failure")
-            return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff
+            return self._handoff(language, handoff), handoff
         return reply, decision
+
+    def _look_up(self, message: InboundMessage, language: str) -> Probe | None:
+        """The message's one search, made before the decision so that the topic model's reading
+        of its e5 vector can inform the intent; compose() reuses it (None: nothing to search)."""
+        text = sanitize(message.text)
+        if message.kind is not Kind.TEXT or not _searchable(text):
+            return None
+        return probe(self._retriever, text, k=PASSAGES + 1, lang=_search_language(language))
+
+    def _handoff(self, language: str, decision: Decision) -> Reply:
+        """The handoff message; for a security case, what to do now from the help centre."""
+        advice = ""
+        if decision.reason in (HandoffReason.SECURITY, HandoffReason.FRAUD):
+            advice = say("security_now", language)
+            lang = language if language in ANSWER_LANGUAGES else "en"
+            found = self._retriever.search(SECURITY_QUERY[lang], k=3, lang=lang)
+            article = next((p for p in found if p.id == SECURITY_ARTICLE), None)
+            if article is not None:
+                advice += "\n" + more_line(article.url, language)
+        wait = self._dialogue.expected_wait_minutes
+        return handoff_reply(language, wait, urgent=decision.urgent, advice=advice)
 
     def _compose(
         self,
@@ -237,10 +278,13 @@ class TurnHandler:
         language: str,
         conversation: Conversation,
         profile: CustomerProfile,
+        intent: str,
     ) -> Reply:
         """compose() with the LLM writer when one is configured (None: extractive answers)."""
         if self._writer is None:
-            return compose(message, language, self._retriever, brand=self._dialogue.brand)
+            return compose(
+                message, language, self._retriever, brand=self._dialogue.brand, intent=intent
+            )
         history = tuple(t for t in conversation.turns if t.message_id != message.message_id)
         name = profile.display_name if profile.consent else ""
         return compose(
@@ -251,6 +295,7 @@ class TurnHandler:
             history=history,
             profile=PromptProfile(name) if name else None,
             brand=self._dialogue.brand,
+            intent=intent,
         )
 
     def _remember(
@@ -312,15 +357,20 @@ class TurnHandler:
         return outgoing
 
 
-def _customer_turn(message: InboundMessage, understood: Understanding, at: float) -> Turn:
+def _customer_turn(
+    message: InboundMessage, understood: Understanding, at: float, found: Probe | None
+) -> Turn:
+    intent, confidence = read_intent(
+        understood.intent.name, understood.intent.confidence, found.reading if found else None
+    )
     return Turn(
         "customer",
         message.text,
         at,
         message.message_id,
         understood.language,
-        intent=understood.intent.name,
-        confidence=understood.intent.confidence,
+        intent=intent,
+        confidence=confidence,
         sentiment=understood.sentiment.label,
         sentiment_score=understood.sentiment.score,
         entities=understood.entities,
@@ -375,7 +425,7 @@ def _after(conversation: Conversation, decision: Decision, at: float) -> Convers
         conversation = conversation.hand_back()
     match decision.action:
         case Action.HANDOFF:
-            return conversation.hand_off(decision.reason, at)
+            return conversation.hand_off(decision.reason, at, urgent=decision.urgent)
         case Action.ASK:
             return replace(conversation, pending_intent=decision.intent)
     if decision.order_number:
@@ -393,12 +443,14 @@ def compose(
     style: ReplyStyle | None = None,
     profile: PromptProfile | None = None,
     brand: str = "",
+    intent: str = "",
 ) -> Reply:
     """What the agent answers, in the customer's language when the help centre has it: a reply
     written by the LLM when one is configured and its reply passes the guards, else the
     extractive answer, else a person follows up. `brand`: the name a greeting gives (empty:
-    the packaged brand policy's)."""
-    language = language if language in ANSWER_LANGUAGES else "en"
+    the packaged brand policy's); `intent`: the intent model's reading, which the decision to
+    answer weighs."""
+    language = language if language in MESSAGE_LANGUAGES else "en"
     reply = _private_reply(
         message,
         language,
@@ -408,6 +460,7 @@ def compose(
         style=style,
         profile=profile,
         brand=brand,
+        intent=intent,
     )
     if message.visibility is Visibility.PUBLIC:
         # Everybody reads a public answer: it invites to a private message and names nothing.
@@ -425,25 +478,112 @@ def _private_reply(
     style: ReplyStyle | None,
     profile: PromptProfile | None,
     brand: str,
+    intent: str,
 ) -> Reply:
     if message.kind is Kind.UNSUPPORTED:
         return Reply(say("unsupported", language), language, "unsupported")
     if message.kind is Kind.HELP:
-        return Reply(say("help", language), language, "help", options=TOPICS[language])
+        topics = TOPICS.get(language, TOPICS["en"])
+        return Reply(say("help", language), language, "help", options=topics)
     if message.kind is Kind.MENTION:
         return Reply(say("mention", language), language, "mention")
     if message.kind is Kind.FOLLOW or is_greeting(message.text):
         return greeting(language, brand)
+    if is_closer(message.text):
+        return close_reply(language)
+    text = sanitize(message.text)
+    if not _searchable(text):
+        return clarify_reply(language)  # empty, emoji only, or pages of text
+    if out_of_scope(text):
+        return not_covered_reply(language)
+    search_language = _search_language(language)
+    found = probe(retriever, text, k=PASSAGES + 1, lang=search_language)
+    asks = "?" in text or "？" in text
+    verdict = weigh(found, intent, vague=vague(text), asks=asks)
+    if _chose_an_option(text, language, found):  # a topic or an article it offered
+        verdict = Verdict(Choice.ANSWER, tuple(found.passages[:1]), verdict.confidence)
+    if verdict.choice is Choice.DECLINE:
+        return not_covered_reply(language)
+    if verdict.choice is Choice.CLARIFY:
+        return clarify_reply(language, verdict.passages)
+    best = verdict.passages[0]
+    passages = [best, *(p for p in found.passages if p.id != best.id)][:PASSAGES]
+    answer = _answer(
+        text,
+        search_language,
+        passages,
+        message,
+        writer=writer,
+        style=style,
+        history=history,
+        profile=profile,
+    )
+    if search_language != language and answer.citations:
+        answer = replace(answer, text=f"{say('in_english', language)}\n{answer.text}")
+    return answer
+
+
+def _searchable(text: str) -> bool:
+    """Not empty, emoji only or pages of text: something to look up."""
+    return any(c.isalnum() for c in text) and len(text) <= MAX_QUESTION_CHARS
+
+
+def _search_language(language: str) -> str:
+    return language if language in ANSWER_LANGUAGES else "en"
+
+
+class _LastProbe:
+    """The knowledge base, remembering the last probe: the decision and the reply read the same
+    search (one e5 embedding per message)."""
+
+    def __init__(self, retriever: Retriever) -> None:
+        self._retriever = retriever
+        self._last: tuple[tuple[str, int, str | None, tuple[str, ...]], Probe] | None = None
+
+    def search(
+        self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
+    ) -> list[Passage]:
+        return self._retriever.search(query, k=k, lang=lang, tags=tags)
+
+    def probe(
+        self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
+    ) -> Probe:
+        key = (query, k, lang, tuple(tags))
+        if self._last is None or self._last[0] != key:
+            self._last = (key, probe(self._retriever, query, k=k, lang=lang, tags=tags))
+        return self._last[1]
+
+
+def _chose_an_option(text: str, language: str, found: Probe) -> bool:
+    """Whether the message is a quick reply the agent offered: a greeting's topic, or the title
+    of the best article (one of two it asked the customer to choose from)."""
+    chosen = text.strip().casefold()
+    topics = {t.casefold() for t in TOPICS.get(language, TOPICS["en"])}
+    titles = {p.title.casefold() for p in found.passages[:1]}
+    return bool(found.passages) and (chosen in topics or chosen in titles)
+
+
+def _answer(
+    text: str,
+    language: str,
+    passages: list[Passage],
+    message: InboundMessage,
+    *,
+    writer: ReplyWriter | None,
+    style: ReplyStyle | None,
+    history: Sequence[Turn],
+    profile: PromptProfile | None,
+) -> Reply:
+    """The reply from the chosen article: written by the LLM when one is configured and its
+    reply passes the guards, else the article's lead."""
     if writer is None and style is None:  # no LLM configured: the extractive answer, uncut
-        answer = extractive_reply(message.text, language, retriever)
-        return answer or Reply(say("no_answer", language), language, "fallback")
+        return passage_reply(passages[0], language)
     if style is None:  # a private conversation on the message's channel
         brand_max = writer.brand.max_reply_chars if writer else DEFAULT_MAX_CHARS
         style = reply_style(message.channel.value, brand_max=brand_max)
-    passages = retriever.search(message.text, k=PASSAGES, lang=language)
     if writer and answerable(passages):
         written = writer.write(
-            message.text, language, passages, style=style, history=history, profile=profile
+            text, language, passages, style=style, history=history, profile=profile
         )
         if written.reply:
             return written.reply

@@ -5,16 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from socialcare.dialogue.handoff import describe
 from socialcare.model import Conversation
-
-_REASONS = {
-    "asked_for_human": "asked for a person",
-    "negative_sentiment": "stayed unhappy over several messages",
-    "repeated_failure": "the same question failed twice",
-    "low_confidence": "the bot was unsure what they meant",
-    "sensitive": "a sensitive request (account deletion, legal or safety words)",
-    "wants_human": "the answer guard asked for a person",
-}
 
 
 def summarise(conversation: Conversation) -> str:
@@ -35,8 +27,8 @@ def summarise(conversation: Conversation) -> str:
     if conversation.slots:
         parts.append("Details given: " + ", ".join(f"{k} {v}" for k, v in conversation.slots) + ".")
     if conversation.handoff_reason:
-        reason = _REASONS.get(conversation.handoff_reason, conversation.handoff_reason)
-        parts.append(f"Handed to a person because {reason}.")
+        line = describe(conversation.handoff_reason, conversation.language)
+        parts.append(f"{'URGENT: ' if conversation.urgent else ''}Handed to a person: {line}.")
     if conversation.vip:
         parts.append("VIP customer.")
     return " ".join(parts)

@@ -16,8 +16,8 @@ from socialcare.generate.prompt import CustomerProfile
 from socialcare.generate.reply_style import ReplyStyle, reply_style
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.pipeline import ReplyWriter, compose
-from socialcare.understand.language import detect_language
 from socialcare.understand.pii import redact
+from socialcare.understand.understanding import understand
 
 
 def register(subparsers: Any) -> None:
@@ -64,23 +64,26 @@ def run(args: argparse.Namespace) -> int:
 
     writer, style = writer_and_style(args)
     brand = bootstrap.brand_policy().name
+    understood = understand(text)  # the worker's decision weighs the intent model's reading
     if writer is None and args.channel is None and not args.public:
         # extractive: the worker's answer without an LLM
         reply = compose(
             message,
-            detect_language(text),
+            understood.language,
             bootstrap.retriever(),
             brand=brand,
+            intent=understood.intent.name,
         )
     else:
         reply = compose(
             message,
-            detect_language(text),
+            understood.language,
             bootstrap.retriever(),
             writer=writer,
             style=style,
             profile=CustomerProfile(args.name) if args.name else None,
             brand=brand,
+            intent=understood.intent.name,
         )
     print(json.dumps(asdict(reply), ensure_ascii=False, indent=2))
     return 0

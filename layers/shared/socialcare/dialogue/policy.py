@@ -10,41 +10,31 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from socialcare.dialogue.handoff import HandoffReason
+from socialcare.dialogue.messages import is_closer
+from socialcare.dialogue.scope import out_of_scope
 from socialcare.model import Conversation, Entity, Kind, State, Turn
+from socialcare.understand.risk import find_risk
 
 # Intents that need an order number before they can be answered.
 ORDER_INTENTS = frozenset(
     {"track_order", "cancel_order", "change_order", "get_refund", "track_refund"}
 )
-# Intents a person must handle, whatever the bot could say.
-SENSITIVE_INTENTS = frozenset({"delete_account"})
 ASKS_FOR_HUMAN_INTENT = "contact_human_agent"
-ASKS_FOR_HUMAN_MIN_CONFIDENCE = 0.6
-# A classifier this unsure of a real question (several words, not chit-chat) is not answered.
-LOW_CONFIDENCE = 0.2
-LOW_CONFIDENCE_MIN_WORDS = 4
+# Intents a person must handle, whatever the bot could say, when the intent model is this sure.
+SENSITIVE_INTENTS = {
+    "delete_account": HandoffReason.ACCOUNT_DELETION,
+    ASKS_FOR_HUMAN_INTENT: HandoffReason.ASKED_FOR_HUMAN,
+}
+SENSITIVE_MIN_CONFIDENCE = 0.9
 NEGATIVE_RUN = 2  # this many negative customer messages in a row: sustained
 NEGATIVE_SCORE = -0.5
 FAILURES = 2  # the same question failing this many times goes to a human
 # Bot replies after which asking the same thing again means the reply did not help.
 _ANSWERS = frozenset({"knowledge", "fallback"})
-
-# "A person, please" in the languages customers write in (the intent model covers en and zh).
-_ASKS_FOR_HUMAN = re.compile(
-    r"\b(human|real person|a person|live (agent|chat|person)|representative|operator|"
-    r"speak to (someone|somebody|an agent|a manager)|talk to (someone|somebody|an agent|a manager)|"
-    r"agente|persona real|humano|un humain|une personne|conseiller|mensch|mitarbeiter)\b"
-    r"|人工|真人|转接客服|客服人员|活人|找客服|担当者|オペレーター|상담원",
-    re.IGNORECASE,
-)
-# Legal threats and safety hazards: a person decides what the brand says.
-_LEGAL_OR_SAFETY = re.compile(
-    r"\b(lawyers?|attorneys?|sue|suing|lawsuit|legal action|court|solicitor|police|"
-    r"injur(y|ed|ies)|hurt (me|my|him|her)|burn(t|ed)? (me|my)|caught fire|on fire|smoke came|"
-    r"exploded|electric shock|choking|unsafe|dangerous|hazard)\b"
-    r"|律师|起诉|法院|报警|诉讼|消协|工商局|受伤|烫伤|烧伤|着火|起火|冒烟|爆炸|触电|危险",
-    re.IGNORECASE,
-)
+# Bot replies that did not answer: no answer found, a question back, "not something I can answer".
+NOT_ANSWERED = frozenset({"fallback", "clarify", "decline"})
+_URGENT_REASONS = frozenset(r.value for r in HandoffReason if r.urgent)
 _BARE_ORDER_NUMBER = re.compile(r"^\W*([A-Za-z]{0,3}\d{3,20})\W*$")  # "#" and spaces are \W
 
 
@@ -68,10 +58,15 @@ class DecisionInput:
 @dataclass(frozen=True, slots=True)
 class Decision:
     action: Action
-    reason: str = ""  # why a handoff: asked_for_human, negative_sentiment, repeated_failure ...
+    reason: str = ""  # why a handoff: a HandoffReason (security, legal, asked_for_human ...)
     intent: str = ""  # the intent to answer (a pending one when this message gave its detail)
     order_number: str = ""  # the order the answer is about, given now or remembered
     handed_back: bool = False  # a timed-out or resolved conversation returns to the bot
+
+    @property
+    def urgent(self) -> bool:
+        """A handoff the agents' queue puts first."""
+        return self.action is Action.HANDOFF and self.reason in _URGENT_REASONS
 
 
 def decide(given: DecisionInput) -> Decision:
@@ -88,11 +83,13 @@ def decide(given: DecisionInput) -> Decision:
     reason = handoff_reason(conversation.turns, customer, given.wants_human)
     if reason:
         return Decision(Action.HANDOFF, reason, customer.intent, handed_back=handed_back)
+    if is_closer(customer.text):
+        return Decision(Action.ANSWER, handed_back=handed_back)
     intent = customer.intent
     number = order_number(customer)
     if conversation.pending_intent and number and intent not in ORDER_INTENTS:
         intent = conversation.pending_intent  # the answer to the question the bot asked
-    if intent not in ORDER_INTENTS:
+    if intent not in ORDER_INTENTS or out_of_scope(customer.text):
         return Decision(Action.ANSWER, intent=intent, handed_back=handed_back)
     number = number or conversation.slot("order_number")
     action = Action.ANSWER if number else Action.ASK
@@ -101,26 +98,20 @@ def decide(given: DecisionInput) -> Decision:
 
 def handoff_reason(history: tuple[Turn, ...], customer: Turn, wants_human: bool) -> str:
     """Why this message should go to a human, or "" when the bot can answer it."""
-    text = customer.text
-    if _ASKS_FOR_HUMAN.search(text) or (
-        customer.intent == ASKS_FOR_HUMAN_INTENT
-        and customer.confidence >= ASKS_FOR_HUMAN_MIN_CONFIDENCE
-    ):
-        return "asked_for_human"
-    if customer.intent in SENSITIVE_INTENTS or _LEGAL_OR_SAFETY.search(text):
-        return "sensitive"
+    risk = find_risk(customer.text)
+    if risk is not None:
+        return HandoffReason.of(risk)
+    if is_closer(customer.text):
+        return ""  # "thanks", "got it": a close, never a person
+    sensitive = SENSITIVE_INTENTS.get(customer.intent)
+    if sensitive and customer.confidence >= SENSITIVE_MIN_CONFIDENCE:
+        return sensitive
     if wants_human:
-        return "wants_human"
+        return HandoffReason.WANTS_HUMAN
     if _sustained_negative(history, customer):
-        return "negative_sentiment"
+        return HandoffReason.NEGATIVE_SENTIMENT
     if _failures(history, customer) >= FAILURES:
-        return "repeated_failure"
-    if (
-        customer.intent != "other"
-        and customer.confidence < LOW_CONFIDENCE
-        and len(text.split()) >= LOW_CONFIDENCE_MIN_WORDS
-    ):
-        return "low_confidence"
+        return HandoffReason.REPEATED_FAILURE
     return ""
 
 
@@ -163,7 +154,7 @@ def _failures(history: tuple[Turn, ...], customer: Turn) -> int:
     for turn in reversed(_customer_turns(history, customer)[:-1]):
         source = replies.get(turn.message_id, "")
         same = customer.intent != "other" and turn.intent == customer.intent
-        fell_back = source == "fallback" and (same or customer.intent == "other")
+        fell_back = source in NOT_ANSWERED and (same or customer.intent == "other")
         if not (fell_back or (same and source in _ANSWERS)):
             break
         failures += 1

@@ -19,7 +19,8 @@ from socialcare.generate.brand import packaged_brand_policy
 from socialcare.generate.llm_port import ChatMessage, ChatModel, LlmError
 from socialcare.generate.prompt import without_echo
 from socialcare.generate.reply_contract import parse_reply
-from socialcare.knowledge.port import Passage, Retriever
+from socialcare.knowledge.port import Passage, Probe, Retriever
+from socialcare.knowledge.port import probe as probe_knowledge
 from socialcare.model import Channel, Conversation, InboundMessage, Kind, Reply
 from socialcare.pipeline import ANSWER_LANGUAGES, DialogueSettings, ReplyWriter, TurnHandler
 
@@ -106,6 +107,16 @@ class RecordingRetriever:
         self.searched = True
         self.found.extend(passages)
         return passages
+
+    def probe(
+        self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
+    ) -> Probe:
+        """The search the decision makes (with the topic model's reading when the knowledge base
+        gives one), recorded like any other."""
+        found = probe_knowledge(self._retriever, query, k=k, lang=lang, tags=tags)
+        self.searched = True
+        self.found.extend(found.passages)
+        return found
 
 
 class MemoryConversations:

@@ -38,7 +38,11 @@ def extractive_reply(question: str, language: str, retriever: Retriever) -> Repl
     passages = retriever.search(question, k=1, lang=language)
     if not answerable(passages):
         return None
-    best: Passage = passages[0]
+    return passage_reply(passages[0], language)
+
+
+def passage_reply(best: Passage, language: str) -> Reply:
+    """The passage's lead with its link, uncut."""
     text = best.lead
     if best.url:
         text += "\n" + more_line(best.url, language)

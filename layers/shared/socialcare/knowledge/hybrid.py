@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from socialcare.knowledge.embeddings import Embedder
 from socialcare.knowledge.fusion import Fused, fuse
-from socialcare.knowledge.port import Passage
+from socialcare.knowledge.port import Passage, Probe
 from socialcare.knowledge.query import QueryPlan, plan_query
 from socialcare.knowledge.topics import Topics
 
@@ -30,14 +30,21 @@ class HybridSearch(ABC):
     def search(
         self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
     ) -> list[Passage]:
+        return self.probe(query, k=k, lang=lang, tags=tags).passages
+
+    def probe(
+        self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
+    ) -> Probe:
+        """The best passages and what the topic model read in the same query vector."""
         plan = plan_query(query, lang, self._embedder, self._topics)
         if plan is None or k <= 0:
-            return []
+            return Probe([], None)
         found = self.candidates(plan, lang, tags)
-        return [
+        passages = [
             found.passage(hit.key, hit.score)
             for hit in top_documents(found.lexical, found.dense, found.document_of, k)
         ]
+        return Probe(passages, plan.reading)
 
     @abstractmethod
     def candidates(self, plan: QueryPlan, lang: str | None, tags: Sequence[str]) -> Candidates:

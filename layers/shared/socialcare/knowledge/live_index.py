@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from socialcare.knowledge.embedded_index import PACKAGED_NAME, EmbeddedIndex
 from socialcare.knowledge.embeddings import Embedder
-from socialcare.knowledge.port import KnowledgeUnavailable, Passage
+from socialcare.knowledge.port import KnowledgeUnavailable, Passage, Probe
 from socialcare.knowledge.snapshots import SnapshotStore
 from socialcare.knowledge.topics import Topics
 
@@ -47,6 +47,11 @@ class LiveIndex:
         self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
     ) -> list[Passage]:
         return self.index.search(query, k=k, lang=lang, tags=tags)
+
+    def probe(
+        self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
+    ) -> Probe:
+        return self.index.probe(query, k=k, lang=lang, tags=tags)
 
     def _load(self) -> EmbeddedIndex:
         snapshot = self._store.load(self._name)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from socialcare.knowledge.topics import Reading
 
 SNIPPET_CHARS = 240
 
@@ -50,3 +53,34 @@ class Retriever(Protocol):
         """The best passages for the query, best first, at most one per document; only those in
         `lang` and carrying every tag in `tags` when given; empty for an empty or hopeless
         query."""
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A search and what the topic model read in the message's vector (one embedding for both)."""
+
+    passages: list[Passage]
+    reading: Reading | None  # None: no topic model, or nothing to search for
+
+
+@runtime_checkable
+class ProbingRetriever(Retriever, Protocol):
+    """A retriever that also tells what the message is about (the hybrid adapters do)."""
+
+    def probe(
+        self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
+    ) -> Probe: ...
+
+
+def probe(
+    retriever: Retriever,
+    query: str,
+    *,
+    k: int = 5,
+    lang: str | None = None,
+    tags: Sequence[str] = (),
+) -> Probe:
+    """The retriever's probe when it has one, else its search with no topic reading."""
+    if isinstance(retriever, ProbingRetriever):
+        return retriever.probe(query, k=k, lang=lang, tags=tags)
+    return Probe(retriever.search(query, k=k, lang=lang, tags=tags), None)

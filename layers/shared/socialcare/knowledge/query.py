@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from socialcare.knowledge.embeddings import Embedder, quantize
 from socialcare.knowledge.tokens import MAX_QUERY_CHARS, query_terms
-from socialcare.knowledge.topics import Expansion, Topics
+from socialcare.knowledge.topics import Expansion, Reading, Topics
 
 # How much of the topic's question joins the message's vector, scaled by the topic's probability.
 TOPIC_WEIGHT = 1.0
@@ -19,6 +19,7 @@ class QueryPlan:
     terms: tuple[str, ...]  # the message's, then the topic question's it lacks
     vector: bytes  # int8, see embeddings.quantize
     expansion: Expansion | None
+    reading: Reading | None = None  # the topic model's view of the message (None: no model)
 
 
 def plan_query(
@@ -30,12 +31,13 @@ def plan_query(
     if not terms:
         return None
     vector = embedder.query(text)
-    expansion = topics.expand(vector, lang or "en") if topics else None
+    reading = topics.read(vector) if topics else None
+    expansion = topics.expansion(reading, lang or "en") if topics and reading else None
     if expansion:
         weight = TOPIC_WEIGHT * expansion.probability
         vector = _unit([q + weight * e for q, e in zip(vector, expansion.vector, strict=True)])
         terms += [t for t in query_terms(expansion.question) if t not in terms]
-    return QueryPlan(tuple(terms), quantize(vector), expansion)
+    return QueryPlan(tuple(terms), quantize(vector), expansion, reading)
 
 
 def _unit(vector: list[float]) -> list[float]:

@@ -22,6 +22,38 @@ from typing import Any
 
 MODEL = Path(__file__).parent / "topics.json"
 
+# Which article of the shipped help centre answers each topic (the same id in English and
+# Chinese): the decision trusts an article more when the topic model names it.
+SHIPPED_ARTICLE = {
+    "cancel_order": "cancel-order",
+    "check_cancellation_fee": "cancellation-fee",
+    "change_order": "change-order",
+    "change_shipping_address": "change-shipping-address",
+    "complaint": "complaint",
+    "contact_customer_service": "contact-customer-service",
+    "contact_human_agent": "contact-human-agent",
+    "create_account": "create-account",
+    "delete_account": "delete-account",
+    "delivery_options": "delivery-options",
+    "delivery_period": "delivery-time",
+    "edit_account": "edit-account",
+    "get_refund": "get-refund",
+    "check_invoice": "invoice",
+    "get_invoice": "invoice",
+    "newsletter_subscription": "newsletter",
+    "payment_issue": "payment-issue",
+    "check_payment_methods": "payment-methods",
+    "place_order": "place-order",
+    "recover_password": "recover-password",
+    "check_refund_policy": "refund-policy",
+    "registration_problems": "registration-problems",
+    "review": "review-feedback",
+    "set_up_shipping_address": "set-up-shipping-address",
+    "switch_account": "switch-account",
+    "track_order": "track-order",
+    "track_refund": "track-refund",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Topic:
@@ -41,6 +73,24 @@ class Expansion:
     vector: list[float]
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the message's e5 vector says of its topic: the likeliest topics with their
+    probabilities, and how close the message is to any topic at all (cosine to the nearest
+    anchor: a topic's question or its typical English or Chinese message)."""
+
+    ranked: tuple[tuple[str, float], ...]  # (topic, probability), most likely first
+    nearest: float
+
+    @property
+    def topic(self) -> str:
+        return self.ranked[0][0] if self.ranked else ""
+
+    @property
+    def probability(self) -> float:
+        return self.ranked[0][1] if self.ranked else 0.0
+
+
 class Topics:
     def __init__(
         self, topics: list[Topic], scale: float, threshold: float, min_similarity: float
@@ -54,6 +104,7 @@ class Topics:
         self._references = _matrix(references)
         self._weights = _matrix([t.weights for t in topics])
         self._biases = [t.bias for t in topics]
+        self._by_name = {t.name: t for t in topics}
 
     @classmethod
     def load(cls, path: Path = MODEL) -> Topics:
@@ -85,19 +136,22 @@ class Topics:
         )
         return ranked
 
-    def expand(self, vector: list[float], lang: str) -> Expansion | None:
+    def read(self, vector: list[float], top: int = 3) -> Reading:
+        ranked = tuple((t.name, p) for p, t in self.classify(vector)[:top])
+        return Reading(ranked, max(_dots(self._references, vector), default=0.0))
+
+    def expansion(self, reading: Reading, lang: str) -> Expansion | None:
         """The likeliest topic's question, if the message is near some topic at all (a classifier
         always names a topic, even for "asdkjh" or "what's the capital of France"; closeness to
         a topic's question or typical message tells a customer-care message from anything else)
         and the classifier is sure enough of the topic."""
-        nearest = max(_dots(self._references, vector))
-        if nearest < self.min_similarity:
+        if reading.nearest < self.min_similarity or reading.probability < self.threshold:
             return None
-        probability, topic = self.classify(vector)[0]
-        if probability < self.threshold:
-            return None
+        topic = self._by_name[reading.topic]
         lang = lang if lang in topic.questions else "en"
-        return Expansion(topic.name, probability, topic.questions[lang], list(topic.vectors[lang]))
+        return Expansion(
+            topic.name, reading.probability, topic.questions[lang], list(topic.vectors[lang])
+        )
 
 
 @cache

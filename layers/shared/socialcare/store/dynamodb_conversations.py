@@ -8,10 +8,10 @@ retries.
 The agents' queue is the sparse `agents_queue` index. Only conversations waiting for or owned
 by a person carry its partition key, `queue_shard` ("<state>#<shard>", the shard one of
 QUEUE_SHARDS taken from the conversation id); the bot's conversations, nearly all of them, never
-write to it. Its sort key is `queue_key` ("1#" for VIP customers, "0#" for the others, then the
-time it started waiting). A reader queries every shard of a state at once and merges them,
-newest first: no index partition takes more than a small share of the writes, whatever the
-traffic (tests/integration/test_queue_index.py counts them)."""
+write to it. Its sort key is `queue_key` ("2#" for urgent handoffs, "1#" for VIP customers, "0#"
+for the others, then the time it started waiting). A reader queries every shard of a state at once
+and merges them, newest first: no index partition takes more than a small share of the writes,
+whatever the traffic (tests/integration/test_queue_index.py counts them)."""
 
 from __future__ import annotations
 
@@ -106,10 +106,10 @@ class DynamoDBConversations:
             return None
 
         def oldest(key: str) -> list[dict[str, Any]]:
-            # the oldest of the regular customers ("0#...") and of the VIPs ("1#...")
+            # the oldest regular ("0#..."), VIP ("1#...") and urgent ("2#...") conversation
             return [
                 item
-                for prefix in ("0#", "1#")
+                for prefix in ("0#", "1#", "2#")
                 for item in self._query_shard(key, newest_first=False, limit=1, prefix=prefix)
             ]
 
@@ -194,7 +194,7 @@ def _code(error: ClientError | BotoCoreError) -> str:
 
 def queue_key(conversation: Conversation) -> str:
     since = conversation.waiting_since or conversation.customer_last_wrote
-    return f"{int(conversation.vip)}#{since:017.6f}"
+    return f"{2 if conversation.urgent else int(conversation.vip)}#{since:017.6f}"
 
 
 def queue_shard(conversation: Conversation) -> str | None:
@@ -246,6 +246,7 @@ def conversation_item(conversation: Conversation) -> dict[str, Any]:
         "slots": {"M": {k: {"S": v} for k, v in c.slots}},
         "pending_intent": {"S": c.pending_intent},
         "vip": {"BOOL": c.vip},
+        "urgent": {"BOOL": c.urgent},
         "customer_id": {"S": c.customer_id},
     }
     if c.contact is not None:
@@ -286,6 +287,7 @@ def conversation_from_item(item: dict[str, Any]) -> Conversation:
         slots=tuple((k, v["S"]) for k, v in item.get("slots", {}).get("M", {}).items()),
         pending_intent=text("pending_intent"),
         vip=item.get("vip", {}).get("BOOL", False),
+        urgent=item.get("urgent", {}).get("BOOL", False),
         customer_id=text("customer_id"),
         contact=InboundMessage.from_json(contact) if contact else None,
     )

@@ -65,6 +65,25 @@ _PHRASES = (
     (re.compile(r"\b(doesn'?t|does not|don'?t|not|isn'?t|stopped|never) work(s|ing|ed)?\b"), -2.0),
     (re.compile(r"\bthanks? (you )?for nothing\b"), -4.0),
     (re.compile(r"\bwaste of\b"), -2.0),
+    # Sarcasm: praise that means the opposite ("love how my express is on day 6", "真行").
+    (
+        re.compile(
+            r"\blove how\b|\bgreat stuff\b|\bthanks,? i guess\b|\bwell done guys\b|"
+            r"真行|真棒啊|好棒棒|呵呵|等于没|谢谢你啊|厉害了"
+        ),
+        -5.0,
+    ),
+    # Complaints that carry no negative word: waiting, repeating, escalating, shouting.
+    (
+        re.compile(
+            r"\b(way too (much|many|long)|keeps? (getting|saying|sending|happening)|ignoring me|"
+            r"(\d+|two|three|four|five|six|ten) (days|weeks|months)|small claims|court|lawyers?|"
+            r"trading standards|reporting you|journalists|review site|charged (me )?twice)\b"
+            r"|烦死|两次|一个礼拜|十天|五天|几天了|到底|再不|再拖|起诉|律师|法院|12315|消协|曝光|"
+            r"被盗|盗刷|智障|废物|[!！?？]{2}"
+        ),
+        -3.0,
+    ),
 )
 _PRAISE_WORDS = re.compile(
     r"\b(great|thanks|wonderful|perfect|amazing|fantastic|love)\b|太好了|真棒|谢谢"
