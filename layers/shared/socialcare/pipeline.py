@@ -12,6 +12,7 @@ from socialcare.channels.capabilities import capabilities
 from socialcare.channels.outbound import Outbound, Outgoing, keyed, render
 from socialcare.dialogue.messages import TOPICS, is_greeting, say
 from socialcare.dialogue.orders import NoOrderSystem, OrderSystem
+from socialcare.dialogue.personal import PersonalOrders, in_private, who_is
 from socialcare.dialogue.policy import (
     Action,
     Decision,
@@ -30,7 +31,6 @@ from socialcare.dialogue.replies import (
     ask_order_number,
     greeting,
     handoff_reply,
-    order_reply,
     personalised,
 )
 from socialcare.generate.brand import BrandPolicy
@@ -64,6 +64,7 @@ DEFAULT_LEASE_S = 30.0
 # Languages the help centre and the canned messages are written in; others are answered in English.
 ANSWER_LANGUAGES = frozenset({"en", "zh"})
 PASSAGES = 3  # the help-centre passages an LLM reply is written from
+Slots = tuple[tuple[str, str], ...]  # details a reply leaves for the conversation to remember
 
 
 class ReplyWriter(Protocol):
@@ -130,7 +131,7 @@ class TurnHandler:
         self._outbound = outbound
         self._clock = clock
         self._profiles = profiles or AnonymousCustomers()
-        self._orders = orders or NoOrderSystem()
+        self._orders = PersonalOrders(orders or NoOrderSystem())
         self._metrics = metrics or NoMetrics()
         self._dialogue = dialogue or DialogueSettings()
         self._lease_s = lease_s
@@ -168,12 +169,14 @@ class TurnHandler:
                 handback_after_s=self._dialogue.handback_after_s,
             )
         )
-        reply, decision = self._reply(
+        reply, decision, slots = self._reply(
             message, language, decision, customer=customer, conversation=claimed, profile=profile
         )
         sent: list[Outgoing] = []
         if reply is None:  # a human owns the conversation: recorded, nothing sent
-            self._store.save(claimed, lambda c: _after(c.settle(message.message_id), decision, at))
+            self._store.save(
+                claimed, lambda c: _after(c.settle(message.message_id), decision, at, slots)
+            )
         else:
             try:
                 sent = self._send(message, reply, claimed, sending.key)
@@ -185,7 +188,7 @@ class TurnHandler:
             said = "\n".join(o.text for o in sent if o.text) if sent else ""
             source = reply.source if sent else "window_closed"
             agent = Turn("agent", said, at, message.message_id, reply.language, source)
-            self._store.save(claimed, lambda c: _after(c.finish(agent), decision, at))
+            self._store.save(claimed, lambda c: _after(c.finish(agent), decision, at, slots))
         self._remember(message, customer, language, decision)
         self._report(message, understood, decision, reply, claimed)
         return TurnResult(reply, len(sent), decision.action)
@@ -199,37 +202,71 @@ class TurnHandler:
         customer: Turn,
         conversation: Conversation,
         profile: CustomerProfile,
-    ) -> tuple[Reply | None, Decision]:
-        """The reply the decision calls for (None: stay silent), and the final decision: an
-        answer the help centre does not have for the second time goes to a human instead."""
+    ) -> tuple[Reply | None, Decision, Slots]:
+        """The reply the decision calls for (None: stay silent), the final decision (an answer
+        the help centre does not have for the second time goes to a human instead), and the
+        details the conversation remembers of it."""
         language = language if language in ANSWER_LANGUAGES else "en"
         match decision.action:
             case Action.SILENT:
-                return None, decision
+                return None, decision, ()
             case Action.HANDOFF:
-                return handoff_reply(language, self._dialogue.expected_wait_minutes), decision
-            case Action.ASK:
-                # "How do I cancel?" is answered at once; the number lets the bot check the order.
-                knowledge = None
-                if decision.intent != "track_order":
-                    knowledge = compose(message, language, self._retriever)
-                return ask_order_number(language, knowledge), decision
-        if decision.order_number:
-            order = self._orders.find(decision.order_number)
-            knowledge = None
-            if decision.intent != "track_order":
-                knowledge = compose(message, language, self._retriever)
-            reply = order_reply(order, decision.order_number, decision.intent, language, knowledge)
-            return reply, decision
+                return handoff_reply(language, self._dialogue.expected_wait_minutes), decision, ()
+        # Issue 19: order privacy, verification and "my order" from the customer's own orders.
+        personal = self._personal(message, language, decision, conversation, profile)
+        if personal is not None:
+            return personal
+        if decision.action is Action.ASK:
+            knowledge = self._knowledge(message, language, decision)
+            return ask_order_number(language, knowledge), decision, ()
         written = self._compose(message, language, conversation, profile)
         if written.wants_human:  # the LLM judged that a person should take over
             handoff = replace(decision, action=Action.HANDOFF, reason="llm_wants_human")
-            return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff
+            return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff, ()
         reply = personalised(written, profile, self._dialogue.brand)
         if reply.source == "fallback" and fails_again(conversation.turns, customer):
             handoff = replace(decision, action=Action.HANDOFF, reason="repeated_failure")
-            return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff
-        return reply, decision
+            return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff, ()
+        return reply, decision, ()
+
+    def _personal(
+        self,
+        message: InboundMessage,
+        language: str,
+        decision: Decision,
+        conversation: Conversation,
+        profile: CustomerProfile,
+    ) -> tuple[Reply, Decision, Slots] | None:
+        """The answer only this customer may get: a proof of an order's contact checked, an
+        order's status for its owner (a request to verify for anyone else), or their own open
+        orders for "my order". None: not about an order the bot can answer."""
+        who = who_is(customer_id(message), profile, conversation)
+        outcome = self._orders.verify(conversation, message, who, language)
+        if outcome is None and decision.order_number:
+            knowledge = self._knowledge(message, language, decision)
+            outcome = self._orders.answer(
+                decision.order_number, decision.intent, who, language, knowledge
+            )
+        elif outcome is None and decision.action is Action.ASK:
+            knowledge = self._knowledge(message, language, decision)
+            outcome = self._orders.mine(decision.intent, who, language, knowledge)
+        if outcome is None:
+            return None
+        outcome = in_private(outcome, message)
+        if outcome.handoff:
+            decision = replace(decision, action=Action.HANDOFF, reason=outcome.handoff)
+        elif outcome.order_number:
+            decision = replace(decision, action=Action.ANSWER, order_number=outcome.order_number)
+        return outcome.reply, decision, outcome.slots
+
+    def _knowledge(
+        self, message: InboundMessage, language: str, decision: Decision
+    ) -> Reply | None:
+        """The help centre's how-to that goes with an order question ("how do I cancel?" is
+        answered at once); none for tracking, which the order's status answers."""
+        if decision.intent == "track_order":
+            return None
+        return compose(message, language, self._retriever)
 
     def _compose(
         self,
@@ -369,8 +406,12 @@ def _release(conversation: Conversation, message_id: str, since: float) -> Conve
     return conversation.hold(message_id, 0.0)
 
 
-def _after(conversation: Conversation, decision: Decision, at: float) -> Conversation:
+def _after(
+    conversation: Conversation, decision: Decision, at: float, slots: Slots = ()
+) -> Conversation:
     """The conversation's state and memory after the bot's reply."""
+    for name, value in slots:
+        conversation = conversation.remember(name, value)
     if decision.handed_back or conversation.state is State.RESOLVED:
         conversation = conversation.hand_back()
     match decision.action:

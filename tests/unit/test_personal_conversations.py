@@ -1,0 +1,159 @@
+"""Scripted conversations (tests/data/personal_conversations.jsonl) run through the webhook's
+ingress and the pipeline with in-memory ports: known customers with 0, 1 and 2 open orders,
+strangers giving someone else's order number, linked channels, consent, "forget me" and the
+satisfaction question, in English and Chinese. Each turn states what the customer must (and
+must not) see; across all of them, no order's status reaches anyone it does not belong to."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialcare.dialogue.orders import Order, order_status
+from socialcare.dialogue.profiles import CustomerProfile
+from socialcare.dialogue.verification import contact_hash
+from socialcare.knowledge.embedded_index import EmbeddedIndex
+from socialcare.model import Channel, InboundMessage, Kind
+from socialcare.pipeline import DialogueSettings, TurnHandler
+from socialcare.pseudonyms import Pseudonyms
+from socialcare.webhook import WebhookRequest, WebhookResponse, receive
+from tests.fakes.ports import FakeConversationStore, FakeCustomers, FakeOrders, FakeOutbound
+
+SCRIPTS = Path(__file__).parents[1] / "data" / "personal_conversations.jsonl"
+KEYED = Pseudonyms(b"k" * 32)
+NOW = 1_800_000_000.0
+CONVERSATIONS = [json.loads(line) for line in SCRIPTS.read_text(encoding="utf-8").splitlines()]
+
+
+class ScriptChannel:
+    """A platform whose delivery body is the message itself: the real ingress (proofs of the
+    contacts typed, redaction) runs on it."""
+
+    acknowledgement = "ok"
+
+    def verify(self, request: WebhookRequest) -> None:
+        return None
+
+    def parse(self, body: bytes) -> list[InboundMessage]:
+        return [InboundMessage.from_json(body.decode())]
+
+    def handshake(self, request: WebhookRequest) -> WebhookResponse:
+        return WebhookResponse(200)
+
+
+def _order(spec: dict[str, Any]) -> Order:
+    hashes = [contact_hash(kind, spec[kind], KEYED) for kind in ("email", "phone") if kind in spec]
+    return Order(
+        spec["number"],
+        spec["status"],
+        spec.get("carrier", ""),
+        spec.get("eta", ""),
+        spec.get("owner", ""),
+        tuple(hashes),
+    )
+
+
+@dataclass
+class Script:
+    """GIVEN the script's profiles and orders, the real help centre and a customer on each of
+    the script's channels."""
+
+    index: EmbeddedIndex
+    spec: dict[str, Any]
+    store: FakeConversationStore = field(default_factory=FakeConversationStore)
+    outbound: FakeOutbound = field(default_factory=FakeOutbound)
+    customers: FakeCustomers = field(init=False)
+    handler: TurnHandler = field(init=False)
+    proved: dict[str, set[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.customers = FakeCustomers(
+            *(CustomerProfile(**p) for p in self.spec.get("profiles", []))
+        )
+        for other, primary in self.spec.get("links", {}).items():
+            self.customers.links[other] = primary
+        self.orders = [_order(o) for o in self.spec.get("orders", [])]
+        self.handler = TurnHandler(
+            self.store,
+            self.index,
+            lambda _channel: self.outbound,
+            clock=lambda: NOW,
+            profiles=self.customers,
+            orders=FakeOrders(*self.orders),
+            dialogue=DialogueSettings(expected_wait_minutes=5),
+            pseudonym=KEYED,
+        )
+
+    def says(self, n: int, who: str, text: str) -> tuple[str, tuple[str, ...], str]:
+        channel, _, sender = who.partition(":")
+        message = InboundMessage(
+            Channel(channel), f"m{n}", who, sender, sender, Kind.TEXT, text, sent_at=int(NOW)
+        )
+        before = len(self.outbound.sent)
+        receive(
+            WebhookRequest("POST", {}, {}, message.to_json().encode()),
+            ScriptChannel(),
+            self._handle,
+            KEYED,
+        )
+        sent = self.outbound.sent[before:]
+        self._remember_proofs(who, text)
+        return "\n".join(s.text for s in sent), tuple(o for s in sent for o in s.options), who
+
+    def _handle(self, message: InboundMessage) -> None:
+        self.action = self.handler.handle(message).action
+
+    def _remember_proofs(self, who: str, text: str) -> None:
+        for order in self.spec.get("orders", []):
+            digits = _digits(text)
+            email = order.get("email", "")
+            phone = _digits(order.get("phone", ""))[-9:]
+            if (email and email in text) or (phone and phone in digits):
+                self.proved.setdefault(who, set()).add(order["number"])
+
+    def may_see(self, who: str, order: Order) -> bool:
+        profile = self.customers.load(who)
+        owners = {who, profile.id, *profile.linked}
+        return order.customer_id in owners or order.number in self.proved.get(who, set())
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+@pytest.mark.parametrize("spec", CONVERSATIONS, ids=[c["id"] for c in CONVERSATIONS])
+def test_scripted_conversation(index: EmbeddedIndex, spec: dict[str, Any]) -> None:
+    """GIVEN a scripted conversation WHEN each message is delivered THEN each reply says what
+    the script expects, and no order's status reaches anyone it does not belong to."""
+    script = Script(index, spec)
+    for n, turn in enumerate(spec["turns"]):
+        said, options, who = script.says(
+            n, turn.get("who", spec.get("who", "telegram:1")), turn["text"]
+        )
+        _check(script, turn.get("expect", {}), said, options, who)
+        for order in script.orders:
+            for language in ("en", "zh"):
+                if order_status(order, order.number, language) in said:
+                    assert script.may_see(who, order), f"{order.number}'s status reached {who}"
+
+
+def _check(
+    script: Script, expect: dict[str, Any], said: str, options: tuple[str, ...], who: str
+) -> None:
+    for words in expect.get("says", []):
+        assert words in said, f"{words!r} not in {said!r}"
+    for words in expect.get("not", []):
+        assert words not in said, f"{words!r} in {said!r}"
+    if "options" in expect:
+        assert list(options) == expect["options"]
+    if "action" in expect:
+        assert script.action is not None and script.action.value == expect["action"]
+    if "state" in expect:
+        assert script.store.conversations[who].state.value == expect["state"]
+    profile = script.customers.load(who)
+    for name, value in expect.get("profile", {}).items():
+        assert getattr(profile, name) == value, f"profile {name}: {getattr(profile, name)!r}"
