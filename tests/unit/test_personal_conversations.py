@@ -21,7 +21,13 @@ from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.pipeline import DialogueSettings, TurnHandler
 from socialcare.pseudonyms import Pseudonyms
 from socialcare.webhook import WebhookRequest, WebhookResponse, receive
-from tests.fakes.ports import FakeConversationStore, FakeCustomers, FakeOrders, FakeOutbound
+from tests.fakes.ports import (
+    FakeConversationStore,
+    FakeCustomers,
+    FakeOrders,
+    FakeOutbound,
+    MemoryErasure,
+)
 
 SCRIPTS = Path(__file__).parents[1] / "data" / "personal_conversations.jsonl"
 KEYED = Pseudonyms(b"k" * 32)
@@ -77,6 +83,7 @@ class Script:
         for other, primary in self.spec.get("links", {}).items():
             self.customers.links[other] = primary
         self.orders = [_order(o) for o in self.spec.get("orders", [])]
+        self.erasure = MemoryErasure(self.customers, self.store)
         self.handler = TurnHandler(
             self.store,
             self.index,
@@ -86,6 +93,7 @@ class Script:
             orders=FakeOrders(*self.orders),
             dialogue=DialogueSettings(expected_wait_minutes=5),
             pseudonym=KEYED,
+            erasure=lambda: self.erasure,
         )
 
     def says(self, n: int, who: str, text: str) -> tuple[str, tuple[str, ...], str]:
@@ -154,6 +162,10 @@ def _check(
         assert script.action is not None and script.action.value == expect["action"]
     if "state" in expect:
         assert script.store.conversations[who].state.value == expect["state"]
+    if "erased" in expect:
+        assert (who in script.erasure.erased) is expect["erased"]
+        assert (who not in script.store.conversations) is expect["erased"]
     profile = script.customers.load(who)
     for name, value in expect.get("profile", {}).items():
-        assert getattr(profile, name) == value, f"profile {name}: {getattr(profile, name)!r}"
+        got = getattr(profile, name)
+        assert (list(got) if isinstance(got, tuple) else got) == value, f"profile {name}: {got!r}"

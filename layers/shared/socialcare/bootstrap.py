@@ -226,6 +226,7 @@ def turn_handler() -> TurnHandler:
         lease_s=settings().answer_lease_s,
         writer=reply_writer(),
         pseudonym=pseudonyms(),
+        erasure=erasure,  # issue 19: "forget me" from the customer
     )
 
 

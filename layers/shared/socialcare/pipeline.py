@@ -10,9 +10,25 @@ from typing import Protocol
 
 from socialcare.channels.capabilities import capabilities
 from socialcare.channels.outbound import Outbound, Outgoing, keyed, render
+from socialcare.dialogue.consent import (
+    FORGET_SLOT,
+    FORGOTTEN,
+    Consent,
+    consent_reply,
+    consent_request,
+    name_in,
+    remembered,
+)
 from socialcare.dialogue.messages import TOPICS, is_greeting, say
 from socialcare.dialogue.orders import NoOrderSystem, OrderSystem
-from socialcare.dialogue.personal import PersonalOrders, in_private, who_is
+from socialcare.dialogue.personal import (
+    VIP_COMPLAINT,
+    PersonalOrders,
+    in_private,
+    prompt_profile,
+    vip_complaint,
+    who_is,
+)
 from socialcare.dialogue.policy import (
     Action,
     Decision,
@@ -33,6 +49,7 @@ from socialcare.dialogue.replies import (
     handoff_reply,
     personalised,
 )
+from socialcare.erasure import CustomerErasure
 from socialcare.generate.brand import BrandPolicy
 from socialcare.generate.extractive import answerable, extractive_answer, extractive_reply
 from socialcare.generate.llm_writer import Written
@@ -125,6 +142,7 @@ class TurnHandler:
         lease_s: float = DEFAULT_LEASE_S,
         writer: ReplyWriter | None = None,
         pseudonym: Callable[[str], str] | None = None,
+        erasure: Callable[[], CustomerErasure] | None = None,
     ) -> None:
         self._store = store
         self._retriever = retriever
@@ -138,6 +156,8 @@ class TurnHandler:
         self._writer = writer  # None: extractive answers only
         # Keyed: a WhatsApp id is a phone number, and so are the message ids that embed it.
         self._pseudonym: Callable[[str], str] = pseudonym or Pseudonyms(per_process())
+        # "forget me": built on the first one (None: no erasure here, "forget me" is a question)
+        self._erasure = erasure
 
     def handle(self, message: InboundMessage) -> TurnResult:
         ref = self._pseudonym(message.message_id)
@@ -191,7 +211,15 @@ class TurnHandler:
             self._store.save(claimed, lambda c: _after(c.finish(agent), decision, at, slots))
         self._remember(message, customer, language, decision)
         self._report(message, understood, decision, reply, claimed)
+        if reply is not None and reply.source == FORGOTTEN and sent:  # issue 19: "forget me"
+            self._forget(customer_id(message))
         return TurnResult(reply, len(sent), decision.action)
+
+    def _forget(self, who: str) -> None:
+        """Everything stored about the customer erased, once the reply saying so has gone."""
+        if self._erasure is not None:
+            record = self._erasure().erase(who, "customer")
+            logger.info("forget me", extra={"complete": record.complete})
 
     def _reply(
         self,
@@ -207,11 +235,21 @@ class TurnHandler:
         the help centre does not have for the second time goes to a human instead), and the
         details the conversation remembers of it."""
         language = language if language in ANSWER_LANGUAGES else "en"
-        match decision.action:
-            case Action.SILENT:
-                return None, decision, ()
-            case Action.HANDOFF:
-                return handoff_reply(language, self._dialogue.expected_wait_minutes), decision, ()
+        consent = consent_request(customer.text) if message.kind is Kind.TEXT else None
+        if consent is Consent.FORGET and self._erasure is None:
+            consent = None  # nothing could erase them: never say it was done
+        if decision.action is Action.SILENT:  # issue 19: "forget me" waits for the agent's reply
+            return None, decision, ((FORGET_SLOT, "1"),) if consent is Consent.FORGET else ()
+        if consent is Consent.FORGET:  # issue 19: erased, whatever else the message asks
+            forget = replace(decision, action=Action.ANSWER)
+            return self._consent(consent, message, language, conversation), forget, ()
+        if decision.action is Action.HANDOFF:
+            return handoff_reply(language, self._dialogue.expected_wait_minutes), decision, ()
+        if consent is not None:  # issue 19: "remember me", a name typed
+            return self._consent(consent, message, language, conversation), decision, ()
+        if vip_complaint(profile, customer):  # issue 19: a VIP's complaint goes to a person first
+            handoff = replace(decision, action=Action.HANDOFF, reason=VIP_COMPLAINT)
+            return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff, ()
         # Issue 19: order privacy, verification and "my order" from the customer's own orders.
         personal = self._personal(message, language, decision, conversation, profile)
         if personal is not None:
@@ -228,6 +266,14 @@ class TurnHandler:
             handoff = replace(decision, action=Action.HANDOFF, reason="repeated_failure")
             return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff, ()
         return reply, decision, ()
+
+    def _consent(
+        self, consent: Consent, message: InboundMessage, language: str, conversation: Conversation
+    ) -> Reply:
+        name = name_in(conversation.turns)
+        if consent is Consent.REMEMBER:
+            self._profiles.update(customer_id(message), lambda p: remembered(p, name, language))
+        return consent_reply(consent, name, language)
 
     def _personal(
         self,
@@ -279,14 +325,13 @@ class TurnHandler:
         if self._writer is None:
             return compose(message, language, self._retriever, brand=self._dialogue.brand)
         history = tuple(t for t in conversation.turns if t.message_id != message.message_id)
-        name = profile.display_name if profile.consent else ""
         return compose(
             message,
             language,
             self._retriever,
             writer=self._writer,
             history=history,
-            profile=PromptProfile(name) if name else None,
+            profile=prompt_profile(profile),
             brand=self._dialogue.brand,
         )
 

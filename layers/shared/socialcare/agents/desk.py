@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from socialcare.agents.summary import summarise
 from socialcare.channels.capabilities import capabilities
 from socialcare.channels.outbound import Outbound, render
+from socialcare.dialogue.consent import FORGET_SLOT
 from socialcare.dialogue.messages import say
 from socialcare.dialogue.profiles import CustomerProfiles
 from socialcare.erasure import BadCustomerId, CustomerErasure, check_customer_id
@@ -133,6 +134,10 @@ class AgentDesk:
             # Not sent: not in the transcript, and the conversation waits where it waited.
             self._store.save(conversation, lambda c: _unsent(c, conversation, agent, message_id))
             raise
+        if stored is not None and stored.slot(FORGET_SLOT) and stored.customer_id:
+            # The customer said "forget me" while waiting for a person: erased once answered.
+            self._erasure().erase(stored.customer_id, "customer")
+            return {"message_id": message_id, "sent": len(outgoing), "state": "erased"}
         return {"message_id": message_id, "sent": len(outgoing), "state": _state(stored)}
 
     def resolve(self, conversation_id: str) -> dict[str, Any]:

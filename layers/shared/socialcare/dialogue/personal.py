@@ -14,13 +14,16 @@ from socialcare.dialogue.messages import say
 from socialcare.dialogue.orders import Order, OrderSystem, order_status
 from socialcare.dialogue.profiles import CustomerProfile
 from socialcare.dialogue.replies import order_reply
-from socialcare.model import Conversation, InboundMessage, Reply, Visibility
+from socialcare.generate.prompt import CustomerProfile as PromptProfile
+from socialcare.model import Conversation, InboundMessage, Reply, Turn, Visibility
 
 VERIFY_SLOT = "verify_order"  # the order whose contact the customer was asked to prove
 VERIFIED_SLOT = "verified_orders"  # orders proven in this conversation, space-separated
 VERIFICATION_FAILED = "verification_failed"  # the handoff reason when the proof does not match
 MAX_OPTIONS = 3  # open orders offered as quick replies
 MAX_LOOKUPS = 10  # the customer's latest orders looked up for "my order"
+VIP_COMPLAINT = "vip_complaint"  # the handoff reason: a VIP's complaint goes to a person at once
+LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
 
 MESSAGES: dict[str, dict[str, str]] = {
     "verify_order": {
@@ -143,3 +146,23 @@ def in_private(outcome: Outcome, message: InboundMessage) -> Outcome:
         return outcome
     public = say("go_private", outcome.reply.language)
     return replace(outcome, reply=replace(outcome.reply, public=public))
+
+
+def vip_complaint(profile: CustomerProfile, customer: Turn) -> bool:
+    """A VIP's complaint, or a VIP writing angrily: a person answers it at once rather than
+    after the bot's attempts (a standard customer's goes through the usual triggers)."""
+    return profile.vip and (customer.intent == "complaint" or customer.sentiment == "negative")
+
+
+def prompt_profile(profile: CustomerProfile, memory: tuple[str, ...] = ()) -> PromptProfile | None:
+    """The facts about the customer the LLM may use: their first name (with consent), their tier,
+    their preferred language, and what their last conversations were about."""
+    preferences = []
+    if profile.vip:
+        preferences.append("VIP customer: thank them for their loyalty, be especially attentive")
+    if profile.language in LANGUAGE_NAMES:
+        preferences.append(f"prefers {LANGUAGE_NAMES[profile.language]}")
+    preferences += memory
+    if not profile.first_name and not preferences:
+        return None
+    return PromptProfile(profile.first_name, tuple(preferences))
