@@ -206,3 +206,17 @@ class MemoryErasure:
         self.erased.append(customer_id)
         deleted = {"conversations": len(gone), "customers": 1}
         return ErasureRecord("ref", actor, "2026-01-01T00:00:00+00:00", deleted)
+
+
+class MemoryLinkCodes:
+    """One-time linking codes in a dict, redeemed once like store.dynamodb_link_codes."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, tuple[str, float]] = {}
+
+    def issue(self, code_ref: str, customer_id: str, expires_at: float) -> None:
+        self.codes[code_ref] = (customer_id, expires_at)
+
+    def redeem(self, code_ref: str, now: float) -> str:
+        owner, expires_at = self.codes.pop(code_ref, ("", 0.0))
+        return owner if expires_at >= now else ""

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from socialcare.dialogue.linking import Linking
 from socialcare.dialogue.orders import Order, order_status
 from socialcare.dialogue.profiles import CustomerProfile
 from socialcare.dialogue.verification import contact_hash
@@ -27,11 +28,13 @@ from tests.fakes.ports import (
     FakeOrders,
     FakeOutbound,
     MemoryErasure,
+    MemoryLinkCodes,
 )
 
 SCRIPTS = Path(__file__).parents[1] / "data" / "personal_conversations.jsonl"
 KEYED = Pseudonyms(b"k" * 32)
 NOW = 1_800_000_000.0
+CODE = "482913"  # the one-time linking code every script draws
 CONVERSATIONS = [json.loads(line) for line in SCRIPTS.read_text(encoding="utf-8").splitlines()]
 
 
@@ -94,6 +97,7 @@ class Script:
             dialogue=DialogueSettings(expected_wait_minutes=5),
             pseudonym=KEYED,
             erasure=lambda: self.erasure,
+            linking=Linking(MemoryLinkCodes(), self.customers, KEYED, draw=lambda: CODE),
         )
 
     def says(self, n: int, who: str, text: str) -> tuple[str, tuple[str, ...], str]:
@@ -166,6 +170,15 @@ def _check(
         assert (who in script.erasure.erased) is expect["erased"]
         assert (who not in script.store.conversations) is expect["erased"]
     profile = script.customers.load(who)
+    if "profile_id" in expect:
+        assert profile.id == expect["profile_id"]
     for name, value in expect.get("profile", {}).items():
         got = getattr(profile, name)
         assert (list(got) if isinstance(got, tuple) else got) == value, f"profile {name}: {got!r}"
+
+
+def test_there_are_forty_scripts_in_both_languages() -> None:
+    """GIVEN the scripts WHEN counted THEN at least 40, in English and in Chinese."""
+    languages = [c["lang"] for c in CONVERSATIONS]
+    assert len(CONVERSATIONS) >= 40
+    assert {"en", "zh"} <= set(languages)

@@ -207,7 +207,9 @@ def customers() -> DynamoDBCustomers:
 
 @cache
 def turn_handler() -> TurnHandler:
+    from socialcare.dialogue.linking import Linking
     from socialcare.pipeline import DialogueSettings, TurnHandler
+    from socialcare.store.dynamodb_link_codes import DynamoDBLinkCodes
     from socialcare.store.dynamodb_orders import DynamoDBOrders
     from socialcare.telemetry.emf_metrics import EmfMetrics
 
@@ -227,6 +229,9 @@ def turn_handler() -> TurnHandler:
         writer=reply_writer(),
         pseudonym=pseudonyms(),
         erasure=erasure,  # issue 19: "forget me" from the customer
+        linking=Linking(
+            DynamoDBLinkCodes(settings().require("customers_table")), customers(), pseudonyms()
+        ),
     )
 
 

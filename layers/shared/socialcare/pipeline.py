@@ -19,6 +19,7 @@ from socialcare.dialogue.consent import (
     name_in,
     remembered,
 )
+from socialcare.dialogue.linking import Linked, Linking
 from socialcare.dialogue.messages import TOPICS, is_greeting, say
 from socialcare.dialogue.orders import NoOrderSystem, OrderSystem
 from socialcare.dialogue.personal import (
@@ -143,6 +144,7 @@ class TurnHandler:
         writer: ReplyWriter | None = None,
         pseudonym: Callable[[str], str] | None = None,
         erasure: Callable[[], CustomerErasure] | None = None,
+        linking: Linking | None = None,
     ) -> None:
         self._store = store
         self._retriever = retriever
@@ -158,6 +160,7 @@ class TurnHandler:
         self._pseudonym: Callable[[str], str] = pseudonym or Pseudonyms(per_process())
         # "forget me": built on the first one (None: no erasure here, "forget me" is a question)
         self._erasure = erasure
+        self._linking = linking  # one-time codes across channels (None: not offered)
 
     def handle(self, message: InboundMessage) -> TurnResult:
         ref = self._pseudonym(message.message_id)
@@ -243,6 +246,12 @@ class TurnHandler:
         if consent is Consent.FORGET:  # issue 19: erased, whatever else the message asks
             forget = replace(decision, action=Action.ANSWER)
             return self._consent(consent, message, language, conversation), forget, ()
+        # Issue 19: a one-time code asked for or typed: an explicit command, which the intent
+        # model tends to read as "delete my account".
+        linked = self._link(message, customer, conversation, language)
+        if linked is not None:
+            answered = replace(decision, action=Action.ANSWER, order_number="")
+            return linked.reply, answered, linked.slots
         if decision.action is Action.HANDOFF:
             return handoff_reply(language, self._dialogue.expected_wait_minutes), decision, ()
         if consent is not None:  # issue 19: "remember me", a name typed
@@ -266,6 +275,14 @@ class TurnHandler:
             handoff = replace(decision, action=Action.HANDOFF, reason="repeated_failure")
             return handoff_reply(language, self._dialogue.expected_wait_minutes), handoff, ()
         return reply, decision, ()
+
+    def _link(
+        self, message: InboundMessage, customer: Turn, conversation: Conversation, language: str
+    ) -> Linked | None:
+        if self._linking is None or message.kind is not Kind.TEXT:
+            return None
+        who = customer_id(message)
+        return self._linking.handle(customer.text, who, conversation, language, self._clock())
 
     def _consent(
         self, consent: Consent, message: InboundMessage, language: str, conversation: Conversation
