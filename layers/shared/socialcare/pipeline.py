@@ -20,6 +20,7 @@ from socialcare.dialogue.consent import (
     remembered,
 )
 from socialcare.dialogue.linking import Linked, Linking
+from socialcare.dialogue.memory import MAX_EPISODES, memory
 from socialcare.dialogue.messages import TOPICS, is_greeting, say
 from socialcare.dialogue.orders import NoOrderSystem, OrderSystem
 from socialcare.dialogue.personal import (
@@ -126,6 +127,7 @@ class DialogueSettings:
     handback_after_s: float = 3600.0  # an agent silent this long hands the conversation back
     expected_wait_minutes: int = 5  # told to the customer on a handoff
     brand: str = ""  # the name greetings give; empty: the packaged brand policy's
+    memory_days: float = 90.0  # past sessions older than this are not remembered (issue 19)
 
 
 class TurnHandler:
@@ -348,9 +350,15 @@ class TurnHandler:
             self._retriever,
             writer=self._writer,
             history=history,
-            profile=prompt_profile(profile),
+            profile=prompt_profile(profile, self._memory(conversation, profile)),
             brand=self._dialogue.brand,
         )
+
+    def _memory(self, conversation: Conversation, profile: CustomerProfile) -> tuple[str, ...]:
+        """Issue 19: the customer's past sessions, here and on their other channels."""
+        others = [c for c in profile.conversations[-MAX_EPISODES:] if c != conversation.id]
+        loaded = [self._store.load(c, Channel(c.split(":")[0])) for c in others if _channel_of(c)]
+        return memory([*loaded, conversation], self._clock(), self._dialogue.memory_days)
 
     def _remember(
         self, message: InboundMessage, customer: Turn, language: str, decision: Decision
@@ -409,6 +417,10 @@ class TurnHandler:
         if outgoing:
             self._outbound(message.channel).send(message, outgoing)
         return outgoing
+
+
+def _channel_of(conversation_id: str) -> bool:
+    return conversation_id.split(":", maxsplit=1)[0] in set(Channel)
 
 
 def _customer_turn(message: InboundMessage, understood: Understanding, at: float) -> Turn:

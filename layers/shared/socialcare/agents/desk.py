@@ -17,6 +17,7 @@ from socialcare.agents.summary import summarise
 from socialcare.channels.capabilities import capabilities
 from socialcare.channels.outbound import Outbound, render
 from socialcare.dialogue.consent import FORGET_SLOT
+from socialcare.dialogue.memory import memory
 from socialcare.dialogue.messages import say
 from socialcare.dialogue.profiles import CustomerProfiles
 from socialcare.erasure import BadCustomerId, CustomerErasure, check_customer_id
@@ -28,6 +29,7 @@ from socialcare.understand.text import sanitize
 
 MAX_REPLY_CHARS = 4000
 MAX_QUEUE = 1000
+MEMORY_DAYS = 90.0  # the past sessions an agent sees (as the worker's DialogueSettings.memory_days)
 
 
 class DeskError(Exception):
@@ -96,6 +98,7 @@ class AgentDesk:
             "slots": dict(conversation.slots),
             "profile": asdict(profile) if profile else None,
             "summary": summarise(conversation),
+            "memory": memory([conversation], self._clock(), MEMORY_DAYS),  # issue 19
         }
 
     def reply(self, conversation_id: str, agent: str, text: str) -> dict[str, Any]:
