@@ -84,7 +84,8 @@ def test_agent_reply_reaches_the_customer_and_the_bot_stays_silent(stack: Runnin
     assert len(texts_to(stack, str(chat), 0, wait_s=0)) == 2
 
     assert agent_call(stack, "POST", f"{conversation}/resolve", {})[0] == 200
-    answer = _customer_writes(stack, chat, "how long does delivery take?", 2)[-1]
+    assert texts_to(stack, str(chat), 3)[-1] == "How did we do? Tap one:"  # issue 19
+    answer = _customer_writes(stack, chat, "how long does delivery take?", 3)[-1]
     assert "3-5 business days" in answer
 
 

@@ -51,6 +51,7 @@ from socialcare.dialogue.replies import (
     handoff_reply,
     personalised,
 )
+from socialcare.dialogue.satisfaction import Step, satisfaction
 from socialcare.erasure import CustomerErasure
 from socialcare.generate.brand import BrandPolicy
 from socialcare.generate.extractive import answerable, extractive_answer, extractive_reply
@@ -58,6 +59,7 @@ from socialcare.generate.llm_writer import Written
 from socialcare.generate.prompt import CustomerProfile as PromptProfile
 from socialcare.generate.reply_style import DEFAULT_MAX_CHARS, ReplyStyle, reply_style
 from socialcare.insights.metrics import Metrics, NoMetrics, TurnOutcome
+from socialcare.insights.outcomes import marked
 from socialcare.knowledge.port import Passage, Retriever
 from socialcare.model import (
     AnswerInProgress,
@@ -215,7 +217,7 @@ class TurnHandler:
             agent = Turn("agent", said, at, message.message_id, reply.language, source)
             self._store.save(claimed, lambda c: _after(c.finish(agent), decision, at, slots))
         self._remember(message, customer, language, decision)
-        self._report(message, understood, decision, reply, claimed)
+        self._report(message, understood, decision, reply, claimed, slots=slots)
         if reply is not None and reply.source == FORGOTTEN and sent:  # issue 19: "forget me"
             self._forget(customer_id(message))
         return TurnResult(reply, len(sent), decision.action)
@@ -245,6 +247,34 @@ class TurnHandler:
             consent = None  # nothing could erase them: never say it was done
         if decision.action is Action.SILENT:  # issue 19: "forget me" waits for the agent's reply
             return None, decision, ((FORGET_SLOT, "1"),) if consent is Consent.FORGET else ()
+        # Issue 19: the satisfaction question's tap, the question after a "thanks", a reopen.
+        step = satisfaction(conversation, customer, language) if consent is None else Step(None)
+        if step.reply is not None:
+            answered = replace(decision, action=Action.ANSWER, order_number="")
+            return step.reply, answered, step.slots
+        reply, decision, slots = self._respond(
+            message,
+            language,
+            decision,
+            consent,
+            customer=customer,
+            conversation=conversation,
+            profile=profile,
+        )
+        return reply, decision, (*step.slots, *slots)
+
+    def _respond(
+        self,
+        message: InboundMessage,
+        language: str,
+        decision: Decision,
+        consent: Consent | None,
+        *,
+        customer: Turn,
+        conversation: Conversation,
+        profile: CustomerProfile,
+    ) -> tuple[Reply | None, Decision, Slots]:
+        """The reply to a message the satisfaction flow leaves to the dialogue."""
         if consent is Consent.FORGET:  # issue 19: erased, whatever else the message asks
             forget = replace(decision, action=Action.ANSWER)
             return self._consent(consent, message, language, conversation), forget, ()
@@ -377,8 +407,12 @@ class TurnHandler:
         decision: Decision,
         reply: Reply | None,
         conversation: Conversation,
+        *,
+        slots: Slots = (),
     ) -> None:
         source = reply.source if reply else ""
+        handed_off = decision.action is Action.HANDOFF
+        outcomes, csat = marked(conversation, handed_off, slots)  # issue 19
         self._metrics.record(
             TurnOutcome(
                 message.channel.value,
@@ -387,6 +421,9 @@ class TurnHandler:
                 decision.action.value,
                 decision.reason,
                 source,
+                understood.language,
+                outcomes,
+                csat,
             )
         )
         logger.info(

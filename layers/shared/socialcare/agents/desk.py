@@ -20,8 +20,10 @@ from socialcare.dialogue.consent import FORGET_SLOT
 from socialcare.dialogue.memory import memory
 from socialcare.dialogue.messages import say
 from socialcare.dialogue.profiles import CustomerProfiles
+from socialcare.dialogue.satisfaction import ASKED_SLOT, RESOLVED_AT_SLOT, asking, question
 from socialcare.erasure import BadCustomerId, CustomerErasure, check_customer_id
 from socialcare.insights.figures import insights
+from socialcare.insights.outcomes import outcome_figures
 from socialcare.model import Channel, Conversation, Reply, State, Turn
 from socialcare.pipeline import ConversationStore
 from socialcare.understand.pii import redact
@@ -144,8 +146,21 @@ class AgentDesk:
         return {"message_id": message_id, "sent": len(outgoing), "state": _state(stored)}
 
     def resolve(self, conversation_id: str) -> dict[str, Any]:
+        """Resolved; the customer gets the one-tap satisfaction question, once per
+        conversation (issue 19)."""
         conversation = self._find(conversation_id)
-        stored = self._store.save(conversation, lambda c: c.resolve())
+        now = self._clock()
+        ask = conversation.contact is not None and not conversation.slot(ASKED_SLOT)
+        marks = asking(now) if ask else ((RESOLVED_AT_SLOT, f"{now:.0f}"),)
+
+        def resolved(current: Conversation) -> Conversation:
+            for name, value in marks:
+                current = current.remember(name, value)
+            return current.resolve()
+
+        stored = self._store.save(conversation, resolved)
+        if ask:
+            self._tell(conversation, question(conversation.language or "en"), "csat")
         return {"id": conversation_id, "state": _state(stored) or State.RESOLVED.value}
 
     def hand_back(self, conversation_id: str) -> dict[str, Any]:
@@ -154,17 +169,23 @@ class AgentDesk:
         if conversation.state is State.RESOLVED:
             raise ConversationClosed("the conversation is resolved")
         self._store.save(conversation, lambda c: c.hand_back())
-        if conversation.contact is not None and conversation.state is not State.BOT:
+        if conversation.state is not State.BOT:
             language = conversation.language or "en"
-            reply = Reply(say("handback", language), language, "handback")
-            contact = replace(conversation.contact, message_id=f"handback:{uuid.uuid4()}")
-            caps = capabilities(contact.channel)
-            window = caps.window_open(conversation.customer_last_wrote, self._clock())
-            self._outbound(contact.channel).send(contact, render(reply, contact, caps, window))
+            self._tell(conversation, Reply(say("handback", language), language, "handback"))
         return {"id": conversation_id, "state": State.BOT.value}
 
+    def _tell(self, conversation: Conversation, reply: Reply, kind: str = "handback") -> None:
+        """The bot's message to the customer, within the channel's message window."""
+        if conversation.contact is None:
+            return
+        contact = replace(conversation.contact, message_id=f"{kind}:{uuid.uuid4()}")
+        caps = capabilities(contact.channel)
+        window = caps.window_open(conversation.customer_last_wrote, self._clock())
+        self._outbound(contact.channel).send(contact, render(reply, contact, caps, window))
+
     def insights(self) -> dict[str, Any]:
-        return insights(self._store.scan())
+        conversations = self._store.scan()
+        return {**insights(conversations), "outcomes": outcome_figures(conversations)}
 
     def link(self, customer_id: str, other_id: str) -> dict[str, Any]:
         if not other_id or other_id == customer_id:

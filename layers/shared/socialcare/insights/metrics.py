@@ -14,6 +14,11 @@ class TurnOutcome:
     action: str  # answer, ask, handoff, silent
     reason: str = ""  # the handoff's reason
     source: str = ""  # what answered: knowledge, fallback, order, greeting ...
+    # Issue 19: the conversation outcomes this turn marked (insights.outcomes counts the same
+    # marks in the tables): started, resolved_by_bot, handed_to_person, reopened.
+    language: str = ""
+    outcomes: tuple[str, ...] = ()
+    csat: int = 0  # the satisfaction answer this turn gave (0: none)
 
 
 class Metrics(Protocol):
