@@ -4,10 +4,16 @@ and one-time linking codes used once."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import boto3
 import pytest
 
 from socialcare import bootstrap
+from socialcare.agents.desk import AgentDesk
 from socialcare.dialogue.linking import Linking
 from socialcare.dialogue.orders import Order
 from socialcare.dialogue.verification import contact_hash
@@ -17,9 +23,10 @@ from socialcare.pipeline import TurnHandler
 from socialcare.store.dynamodb_link_codes import DynamoDBLinkCodes
 from socialcare.store.dynamodb_orders import DynamoDBOrders
 from socialcare_local.cfn_template import Template
-from tests.fakes.ports import FakeOutbound
+from tests.fakes.ports import FakeOutbound, RecordingErasure
 
 NOW = 1_800_000_000.0
+SOCIALCARE = Path(sys.executable).with_name("socialcare")
 
 
 def _table(template: Template, logical: str) -> str:
@@ -117,3 +124,38 @@ def test_a_linking_code_is_used_once_and_expires(aws: Template) -> None:
     assert codes.redeem("ref-1", NOW) == ""
     assert codes.redeem("ref-2", NOW) == ""
     assert codes.redeem("unknown", NOW) == ""
+
+
+def test_the_console_and_the_report_agree_on_the_outcomes(
+    aws: Template, shipped_index: EmbeddedIndex
+) -> None:
+    """GIVEN conversations on the real tables (one resolved by the bot and rated, one handed to
+    a person) WHEN the console's insights and `socialcare report outcomes --json` are read THEN
+    they give the same figures."""
+    outbound = FakeOutbound()
+    handler = _handler(aws, shipped_index, outbound)
+    for n, text in enumerate(("how long does delivery take?", "thanks", "Great")):
+        handler.handle(_message("telegram:11", n, text))
+    handler.handle(_message("telegram:12", 0, "I want to talk to a human"))
+    desk = AgentDesk(
+        bootstrap.conversations(), bootstrap.customers(), lambda _c: outbound, RecordingErasure
+    )
+
+    console = desk.insights()["outcomes"]
+    report = subprocess.run(
+        [str(SOCIALCARE), "report", "outcomes", "--since", "7d", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert json.loads(report.stdout) == console
+    assert console["all"] == {
+        "conversations": 2,
+        "resolved_by_bot": 0.5,
+        "handed_to_person": 0.5,
+        "reopened_7d": 0.0,
+        "csat": 5.0,
+        "csat_answers": 1,
+    }
+    assert set(console["by_channel_language"]) == {"telegram/en"}

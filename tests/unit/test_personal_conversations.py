@@ -17,6 +17,8 @@ from socialcare.dialogue.linking import Linking
 from socialcare.dialogue.orders import Order, order_status
 from socialcare.dialogue.profiles import CustomerProfile
 from socialcare.dialogue.verification import contact_hash
+from socialcare.insights.metrics import TurnOutcome
+from socialcare.insights.outcomes import outcome_figures
 from socialcare.knowledge.embedded_index import EmbeddedIndex
 from socialcare.model import Channel, InboundMessage, Kind
 from socialcare.pipeline import DialogueSettings, TurnHandler
@@ -78,6 +80,11 @@ class Script:
     customers: FakeCustomers = field(init=False)
     handler: TurnHandler = field(init=False)
     proved: dict[str, set[str]] = field(default_factory=dict)
+    now: float = NOW
+    recorded: list[TurnOutcome] = field(default_factory=list)
+
+    def record(self, outcome: TurnOutcome) -> None:  # the metrics port
+        self.recorded.append(outcome)
 
     def __post_init__(self) -> None:
         self.customers = FakeCustomers(
@@ -91,11 +98,12 @@ class Script:
             self.store,
             self.index,
             lambda _channel: self.outbound,
-            clock=lambda: NOW,
+            clock=lambda: self.now,
             profiles=self.customers,
             orders=FakeOrders(*self.orders),
             dialogue=DialogueSettings(expected_wait_minutes=5),
             pseudonym=KEYED,
+            metrics=self,
             erasure=lambda: self.erasure,
             linking=Linking(MemoryLinkCodes(), self.customers, KEYED, draw=lambda: CODE),
         )
@@ -103,7 +111,7 @@ class Script:
     def says(self, n: int, who: str, text: str) -> tuple[str, tuple[str, ...], str]:
         channel, _, sender = who.partition(":")
         message = InboundMessage(
-            Channel(channel), f"m{n}", who, sender, sender, Kind.TEXT, text, sent_at=int(NOW)
+            Channel(channel), f"m{n}", who, sender, sender, Kind.TEXT, text, int(self.now)
         )
         before = len(self.outbound.sent)
         receive(
@@ -143,6 +151,7 @@ def test_scripted_conversation(index: EmbeddedIndex, spec: dict[str, Any]) -> No
     the script expects, and no order's status reaches anyone it does not belong to."""
     script = Script(index, spec)
     for n, turn in enumerate(spec["turns"]):
+        script.now = NOW + turn.get("days_later", 0) * 86400
         said, options, who = script.says(
             n, turn.get("who", spec.get("who", "telegram:1")), turn["text"]
         )
@@ -169,6 +178,9 @@ def _check(
     if "erased" in expect:
         assert (who in script.erasure.erased) is expect["erased"]
         assert (who not in script.store.conversations) is expect["erased"]
+    if "slots" in expect:
+        slots = dict(script.store.conversations[who].slots)
+        assert {k: slots.get(k, "") for k in expect["slots"]} == expect["slots"]
     profile = script.customers.load(who)
     if "profile_id" in expect:
         assert profile.id == expect["profile_id"]
@@ -182,3 +194,33 @@ def test_there_are_forty_scripts_in_both_languages() -> None:
     languages = [c["lang"] for c in CONVERSATIONS]
     assert len(CONVERSATIONS) >= 40
     assert {"en", "zh"} <= set(languages)
+
+
+def test_the_metrics_agree_with_a_recount_from_the_tables(index: EmbeddedIndex) -> None:
+    """GIVEN every script run through the pipeline WHEN the outcome metrics the worker emitted
+    are added up THEN they agree with the figures recounted from the stored conversations
+    (scripts that end in an erasure left nothing to recount, and are left out)."""
+    emitted: dict[str, float] = {}
+    stored = []
+    for spec in CONVERSATIONS:
+        script = Script(index, spec)
+        for n, turn in enumerate(spec["turns"]):
+            script.now = NOW + turn.get("days_later", 0) * 86400
+            script.says(n, turn.get("who", spec["who"]), turn["text"])
+        if script.erasure.erased:
+            continue
+        stored += script.store.scan()
+        for outcome in script.recorded:
+            for name in outcome.outcomes:
+                emitted[name] = emitted.get(name, 0) + 1
+            emitted["csat_sum"] = emitted.get("csat_sum", 0) + outcome.csat
+            emitted["csat_answers"] = emitted.get("csat_answers", 0) + bool(outcome.csat)
+
+    figures = outcome_figures(stored)["all"]
+    total = figures["conversations"]
+    assert total == emitted["started"] > 40
+    assert round(figures["resolved_by_bot"] * total) == emitted["resolved_by_bot"] > 0
+    assert round(figures["handed_to_person"] * total) == emitted["handed_to_person"] > 0
+    assert round(figures["reopened_7d"] * total) == emitted["reopened"] > 0
+    assert figures["csat_answers"] == emitted["csat_answers"] > 0
+    assert figures["csat"] == round(emitted["csat_sum"] / emitted["csat_answers"], 2)
