@@ -179,14 +179,15 @@ def _check(
         assert (who in script.erasure.erased) is expect["erased"]
         assert (who not in script.store.conversations) is expect["erased"]
     if "slots" in expect:
-        slots = dict(script.store.conversations[who].slots)
-        assert {k: slots.get(k, "") for k in expect["slots"]} == expect["slots"]
+        slots = dict(script.store.conversations[who].slots)  # null: not set, or set empty
+        assert {k: slots.get(k) or None for k in expect["slots"]} == expect["slots"]
     profile = script.customers.load(who)
     if "profile_id" in expect:
         assert profile.id == expect["profile_id"]
     for name, value in expect.get("profile", {}).items():
         got = getattr(profile, name)
-        assert (list(got) if isinstance(got, tuple) else got) == value, f"profile {name}: {got!r}"
+        got = list(got) if isinstance(got, tuple) else got
+        assert (None if got == "" else got) == value, f"profile {name}: {got!r}"
 
 
 def test_there_are_forty_scripts_in_both_languages() -> None:
