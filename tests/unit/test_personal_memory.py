@@ -8,9 +8,13 @@ import json
 
 from socialcare.agents.desk import AgentDesk
 from socialcare.dialogue.memory import DAY_S
+from socialcare.dialogue.personal import prompt_profile
 from socialcare.dialogue.profiles import VIP, CustomerProfile
 from socialcare.generate.brand import load_brand_policy
+from socialcare.generate.guards import GuardContext, check_reply
 from socialcare.generate.llm_writer import LlmWriter
+from socialcare.generate.reply_contract import parse_reply
+from socialcare.generate.reply_style import reply_style
 from socialcare.knowledge.embedded_index import EmbeddedIndex
 from socialcare.model import Channel, InboundMessage, Kind, Turn
 from socialcare.pipeline import DialogueSettings, TurnHandler
@@ -96,3 +100,29 @@ def test_the_agent_sees_the_customers_past_sessions(index: EmbeddedIndex) -> Non
     )
     (line,) = desk.conversation(CHAT)["memory"]
     assert line.endswith("telegram: solved, a person answered: track order")
+
+
+def test_the_guard_allows_the_profile_facts_the_prompt_gave(index: EmbeddedIndex) -> None:
+    """GIVEN a reply that welcomes the VIP back by name and mentions their unsolved refund WHEN
+    checked with the facts their prompt carried THEN it passes; checked for a customer whose
+    prompt carried none of them THEN it is refused as ungrounded."""
+    question = "how long does delivery take?"
+    passages = tuple(index.search(question, k=3, lang="en"))
+    text = (
+        "Welcome back Ada! As a valued VIP customer, your earlier refund chat was unsolved, "
+        "sorry. Standard delivery takes 3-5 business days."
+    )
+    draft = parse_reply(json.dumps({"text": text, "citations": ["delivery-time"]}), "stop")
+    facts = prompt_profile(
+        CustomerProfile(CHAT, "Ada Lovelace", "en", VIP, consent=True),
+        ("earlier chat 2027-01-10 telegram: unsolved, bot had no answer: get refund",),
+    )
+    assert facts is not None
+
+    def check(profile: str) -> list[str]:
+        style = reply_style("telegram")
+        context = GuardContext("en", question, passages, style, load_brand_policy(), "", profile)
+        return [v.guard for v in check_reply(draft, context)]
+
+    assert check(" ".join((facts.name, *facts.preferences))) == []
+    assert check("") == ["grounded"]
