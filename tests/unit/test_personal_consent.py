@@ -9,8 +9,9 @@ from socialcare.agents.desk import AgentDesk, UnknownConversation
 from socialcare.dialogue.consent import Consent, consent_request, typed_name
 from socialcare.dialogue.profiles import CustomerProfile
 from socialcare.dialogue.verification import contact_hash
+from socialcare.erasure import ErasureRecord
 from socialcare.knowledge.embedded_index import EmbeddedIndex
-from socialcare.model import Channel, InboundMessage, Kind, State
+from socialcare.model import Channel, InboundMessage, Kind, State, StoreUnavailable
 from socialcare.pipeline import TurnHandler
 from socialcare.pseudonyms import Pseudonyms
 from socialcare.webhook import WebhookRequest, receive
@@ -113,3 +114,41 @@ def test_name_pattern_stays_linear_on_hostile_input() -> None:
     """GIVEN 200,000 characters built to make a regex backtrack WHEN scanned THEN it ends."""
     hostile = "my name is " * 20_000 + "a" * 50_000
     assert consent_request(hostile) is None
+
+
+class FailingOnce(MemoryErasure):
+    """An erasure whose first run stops half-way (a table that did not answer)."""
+
+    failed = False
+
+    def erase(self, customer_id: str, actor: str) -> ErasureRecord:
+        if not self.failed:
+            self.failed = True
+            raise StoreUnavailable("the customers table did not answer")
+        return super().erase(customer_id, actor)
+
+
+def test_forget_me_is_erased_on_the_redelivery_when_the_erasure_stopped(
+    index: EmbeddedIndex,
+) -> None:
+    """GIVEN "forget me" answered, but the erasure after it stopped half-way WHEN the queue
+    delivers the message again THEN the customer is erased, and not told twice."""
+    store, outbound = FakeConversationStore(), FakeOutbound()
+    customers = FakeCustomers(CustomerProfile(CHAT, "Ada", "en", consent=True))
+    erasure = FailingOnce(customers, store)
+    handler = TurnHandler(
+        store,
+        index,
+        lambda _c: outbound,
+        clock=lambda: NOW,
+        profiles=customers,
+        erasure=lambda: erasure,
+    )
+    with pytest.raises(StoreUnavailable):
+        handler.handle(_message(1, "forget me"))
+
+    handler.handle(_message(1, "forget me"))
+
+    assert erasure.erased == [CHAT]
+    assert CHAT not in store.conversations
+    assert [s.text for s in outbound.sent].count(outbound.sent[0].text) == 1

@@ -171,6 +171,8 @@ class TurnHandler:
         conversation = self._store.load(message.conversation_id, message.channel)
         if conversation.has_answered(message.message_id):
             logger.info("already answered", extra={"message_ref": ref})
+            if _said(conversation, message.message_id) == FORGOTTEN:  # issue 19
+                self._forget(customer_id(message))  # an erasure that stopped half-way, again
             return TurnResult(None, 0)
         profile = self._profiles.load(customer_id(message))
         default_language = conversation.language or profile.language or "en"
@@ -454,6 +456,12 @@ class TurnHandler:
         if outgoing:
             self._outbound(message.channel).send(message, outgoing)
         return outgoing
+
+
+def _said(conversation: Conversation, message_id: str) -> str:
+    """The source of the bot's reply to the message ("" when there is none)."""
+    replies = [t for t in conversation.turns if t.role == "agent" and t.message_id == message_id]
+    return replies[-1].source if replies else ""
 
 
 def _channel_of(conversation_id: str) -> bool:
