@@ -344,7 +344,7 @@ class TurnHandler:
             outcome = self._orders.answer(
                 decision.order_number, decision.intent, who, language, knowledge
             )
-        elif outcome is None and decision.action is Action.ASK:
+        elif outcome is None and decision.action is Action.ASK and who.orders:
             knowledge = self._knowledge(message, language, decision)
             outcome = self._orders.mine(decision.intent, who, language, knowledge)
         if outcome is None:
