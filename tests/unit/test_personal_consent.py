@@ -3,15 +3,27 @@ contact proofs taken at ingress, and names that are never kept without consent."
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from socialcare.agents.desk import AgentDesk, UnknownConversation
 from socialcare.dialogue.consent import Consent, consent_request, typed_name
+from socialcare.dialogue.linking import Linking
 from socialcare.dialogue.profiles import CustomerProfile
+from socialcare.dialogue.satisfaction import satisfaction
 from socialcare.dialogue.verification import contact_hash
 from socialcare.erasure import ErasureRecord
 from socialcare.knowledge.embedded_index import EmbeddedIndex
-from socialcare.model import Channel, InboundMessage, Kind, State, StoreUnavailable
+from socialcare.model import (
+    Channel,
+    Conversation,
+    InboundMessage,
+    Kind,
+    State,
+    StoreUnavailable,
+    Turn,
+)
 from socialcare.pipeline import TurnHandler
 from socialcare.pseudonyms import Pseudonyms
 from socialcare.webhook import WebhookRequest, receive
@@ -20,6 +32,7 @@ from tests.fakes.ports import (
     FakeCustomers,
     FakeOutbound,
     MemoryErasure,
+    MemoryLinkCodes,
 )
 from tests.unit.test_personal_conversations import ScriptChannel
 
@@ -110,10 +123,27 @@ def test_consent_phrases_in_both_languages() -> None:
     assert typed_name("我叫小明，订单呢") == "小明"
 
 
-def test_name_pattern_stays_linear_on_hostile_input() -> None:
-    """GIVEN 200,000 characters built to make a regex backtrack WHEN scanned THEN it ends."""
-    hostile = "my name is " * 20_000 + "a" * 50_000
-    assert consent_request(hostile) is None
+HOSTILE = (
+    "my name is " * 20_000 + "a" * 50_000,
+    "link " * 40_000 + "1" * 50_000,
+    "thanks " * 30_000 + "!" * 50_000,
+    "!" * 5 + "ok, " * 50_000,
+    "忘记" * 50_000 + "我的",
+    "关联" * 50_000 + "1" * 7,
+)
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_the_personal_patterns_stay_linear_on_hostile_input(text: str) -> None:
+    """GIVEN 200,000 characters built to make a regex backtrack WHEN the consent, linking and
+    satisfaction patterns read them THEN they finish at once."""
+    conversation = Conversation(CHAT, Channel.TELEGRAM, slots=(("csat_pending", "1"),))
+    customer = Turn("customer", text, NOW, "m1")
+    started = time.perf_counter()
+    consent_request(text)
+    satisfaction(conversation, customer, "en")
+    Linking(MemoryLinkCodes(), FakeCustomers(), KEYED).handle(text, CHAT, conversation, "en", NOW)
+    assert time.perf_counter() - started < 1.0
 
 
 class FailingOnce(MemoryErasure):
