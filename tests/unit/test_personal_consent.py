@@ -78,6 +78,43 @@ def test_forget_me_during_a_handoff_erases_after_the_agents_reply(index: Embedde
         desk.conversation(CHAT)
 
 
+def test_forget_me_is_erased_when_the_agent_resolves_without_replying(
+    index: EmbeddedIndex,
+) -> None:
+    """GIVEN "forget me" while waiting for a person WHEN the agent resolves the conversation
+    without a reply THEN the customer is erased and gets no satisfaction question."""
+    handler, desk, erasure, outbound = _desk(index)
+    handler.handle(_message(1, "I want to talk to a human"))
+    handler.handle(_message(2, "forget me"))
+    sent = len(outbound.sent)
+
+    assert desk.resolve(CHAT)["state"] == "erased"
+    assert erasure.erased == [CHAT]
+    assert len(outbound.sent) == sent
+
+
+def test_an_agent_resolving_asks_the_satisfaction_question_once(index: EmbeddedIndex) -> None:
+    """GIVEN a conversation a person answered WHEN the agent resolves it twice THEN the customer
+    gets the one-tap question once, and their tap is recorded."""
+    handler, desk, _, outbound = _desk(index)
+    handler.handle(_message(1, "I want to talk to a human"))
+    desk.reply(CHAT, "agent-1", "Sorted, your parcel is on its way.")
+
+    desk.resolve(CHAT)
+    desk.resolve(CHAT)
+    handler.handle(_message(2, "Great"))
+
+    texts = [s.text for s in outbound.sent]
+    assert texts.count("How did we do? Tap one:") == 1
+    assert outbound.sent[texts.index("How did we do? Tap one:")].options == (
+        "Great",
+        "OK",
+        "Not good",
+    )
+    assert texts[-1] == "Thank you for your feedback!"
+    assert desk.conversation(CHAT)["slots"]["csat"] == "5"
+
+
 def test_an_agents_reply_without_forget_me_erases_nothing(index: EmbeddedIndex) -> None:
     handler, desk, erasure, _ = _desk(index)
     handler.handle(_message(1, "I want to talk to a human"))

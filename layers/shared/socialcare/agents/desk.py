@@ -149,6 +149,10 @@ class AgentDesk:
         """Resolved; the customer gets the one-tap satisfaction question, once per
         conversation (issue 19)."""
         conversation = self._find(conversation_id)
+        if conversation.slot(FORGET_SLOT) and conversation.customer_id:
+            # Resolved without a reply to "forget me": erased now, and asked nothing more.
+            self._erasure().erase(conversation.customer_id, "customer")
+            return {"id": conversation_id, "state": "erased"}
         now = self._clock()
         ask = conversation.contact is not None and not conversation.slot(ASKED_SLOT)
         marks = asking(now) if ask else ((RESOLVED_AT_SLOT, f"{now:.0f}"),)
