@@ -133,6 +133,15 @@
     $("chart-intent").innerHTML = bars(d.volume_by_intent, "#7c5cd6");
     $("chart-sentiment").innerHTML = lines(d.sentiment_over_time);
     $("chart-first-response").innerHTML = histogram(d.first_response_s.human);
+    $("outcomes").tBodies[0].innerHTML = outcomeRows(d.outcomes);
+  }
+
+  function outcomeRows(outcomes) {  // the figures `socialcare report outcomes` prints (issue 19)
+    const rows = [...Object.entries(outcomes.by_channel_language), ["all", outcomes.all]];
+    return rows.map(([key, o]) =>
+      `<tr><td>${escapeHtml(key)}</td><td>${o.conversations}</td><td>${percent(o.resolved_by_bot)}</td>` +
+      `<td>${percent(o.handed_to_person)}</td><td>${percent(o.reopened_7d)}</td>` +
+      `<td>${o.csat === null ? "–" : escapeHtml(o.csat) + " (" + o.csat_answers + ")"}</td></tr>`).join("");
   }
 
   async function show(view) {

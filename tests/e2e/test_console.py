@@ -108,6 +108,7 @@ def test_insights_view_draws_its_charts(stack: RunningStack, page: Any) -> None:
     assert page.locator("#chart-first-response svg").count() == 1
     assert page.inner_text("#containment").endswith("%")
     assert page.inner_text("#escalation").endswith("%")
+    assert "telegram/en" in page.inner_text("#outcomes")  # issue 19: outcomes per channel
 
 
 def test_wrong_tokens_are_refused_in_the_console(stack: RunningStack, page: Any) -> None:

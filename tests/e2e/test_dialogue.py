@@ -84,7 +84,8 @@ def test_agent_reply_reaches_the_customer_and_the_bot_stays_silent(stack: Runnin
     assert len(texts_to(stack, str(chat), 0, wait_s=0)) == 2
 
     assert agent_call(stack, "POST", f"{conversation}/resolve", {})[0] == 200
-    answer = _customer_writes(stack, chat, "how long does delivery take?", 2)[-1]
+    assert texts_to(stack, str(chat), 3)[-1] == "How did we do? Tap one:"  # issue 19
+    answer = _customer_writes(stack, chat, "how long does delivery take?", 3)[-1]
     assert "3-5 business days" in answer
 
 
@@ -189,14 +190,16 @@ def test_queue_puts_vip_customers_first(stack: RunningStack) -> None:
     assert body["conversations"][ids.index("telegram:4242")]["vip"] is True
 
 
-def test_order_status_comes_from_the_order_system(stack: RunningStack) -> None:
-    """GIVEN the sample order 1234 (shipped with DHL) WHEN a customer asks where their order is
-    and gives the number when asked THEN they get its real status."""
+def test_an_order_status_is_kept_from_a_stranger(stack: RunningStack) -> None:
+    """GIVEN the sample order 1234 (shipped with DHL), which belongs to Telegram chat 4242 WHEN
+    another customer asks where their order is and gives that number THEN they are asked for the
+    order's e-mail or phone, and not told its status (issue 19; the owner's answer is in
+    tests/unit/test_personal_conversations.py)."""
     chat = 810_008
     assert "order number" in _customer_writes(stack, chat, "where is my order?", 0)[-1]
-    assert _customer_writes(stack, chat, "1234", 1)[-1].startswith(
-        "Order 1234 has shipped with DHL"
-    )
+    answer = _customer_writes(stack, chat, "1234", 1)[-1]
+    assert "e-mail address or phone number" in answer
+    assert "shipped" not in answer
 
 
 def test_insights_count_the_conversations(stack: RunningStack) -> None:

@@ -185,3 +185,38 @@ class MemoryNonces:
 
     def claim(self, key: str, fingerprint: str, expires_at: int) -> bool:
         return self.seen.setdefault(key, fingerprint) == fingerprint
+
+
+class MemoryErasure:
+    """The erasure port over FakeCustomers and a FakeConversationStore: the customer's profile
+    and every conversation of theirs deleted, as the DynamoDB adapter deletes them."""
+
+    def __init__(self, customers: FakeCustomers, store: FakeConversationStore) -> None:
+        self.customers = customers
+        self.store = store
+        self.erased: list[str] = []
+
+    def erase(self, customer_id: str, actor: str) -> ErasureRecord:
+        profile = self.customers.load(customer_id)
+        ids = {customer_id, profile.id, *profile.linked}
+        self.customers.profiles.pop(profile.id, None)
+        gone = [k for k, c in self.store.conversations.items() if k in ids or c.customer_id in ids]
+        for key in gone:
+            del self.store.conversations[key]
+        self.erased.append(customer_id)
+        deleted = {"conversations": len(gone), "customers": 1}
+        return ErasureRecord("ref", actor, "2026-01-01T00:00:00+00:00", deleted)
+
+
+class MemoryLinkCodes:
+    """One-time linking codes in a dict, redeemed once like store.dynamodb_link_codes."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, tuple[str, float]] = {}
+
+    def issue(self, code_ref: str, customer_id: str, expires_at: float) -> None:
+        self.codes[code_ref] = (customer_id, expires_at)
+
+    def redeem(self, code_ref: str, now: float) -> str:
+        owner, expires_at = self.codes.pop(code_ref, ("", 0.0))
+        return owner if expires_at >= now else ""

@@ -40,7 +40,7 @@ class Desk:
             lambda _channel: self.outbound,
             clock=lambda: self.now,
             profiles=self.customers,
-            orders=FakeOrders(Order("1234", "shipped", "DHL", "2025-06-12")),
+            orders=FakeOrders(Order("1234", "shipped", "DHL", "2025-06-12", CHAT)),
             dialogue=DialogueSettings(handback_after_s=600, expected_wait_minutes=7),
         )
         self._ids = iter(range(10**6))

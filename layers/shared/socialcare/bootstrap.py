@@ -208,8 +208,10 @@ def customers() -> DynamoDBCustomers:
 
 @cache
 def turn_handler() -> TurnHandler:
+    from socialcare.dialogue.linking import Linking
     from socialcare.insights.metrics import AllMetrics
     from socialcare.pipeline import DialogueSettings, TurnHandler
+    from socialcare.store.dynamodb_link_codes import DynamoDBLinkCodes
     from socialcare.store.dynamodb_orders import DynamoDBOrders
     from socialcare.telemetry.emf_metrics import EmfMetrics
 
@@ -228,6 +230,10 @@ def turn_handler() -> TurnHandler:
         lease_s=settings().answer_lease_s,
         writer=reply_writer(),
         pseudonym=pseudonyms(),
+        erasure=erasure,  # issue 19: "forget me" from the customer
+        linking=Linking(
+            DynamoDBLinkCodes(settings().require("customers_table")), customers(), pseudonyms()
+        ),
     )
 
 

@@ -31,6 +31,7 @@ def webhook_handler(channel: Channel) -> LambdaHandler:
                 request_from_event(event),
                 bootstrap.inbound_channel(channel),
                 bootstrap.enqueue().for_invocation(context),
+                bootstrap.pseudonyms(),
             )
         except WebhookRejected as rejected:
             response = rejected.response()

@@ -92,6 +92,8 @@ class InboundMessage:
     visibility: Visibility = Visibility.PRIVATE
     thread_id: str = ""  # public messages: the post or comment to answer under
     reply_token: str = ""  # a one-time handle to answer this event (LINE reply token ...)
+    # Keyed hashes of the e-mails and phones the text held before redaction (dialogue.verification)
+    proofs: tuple[str, ...] = ()
 
     def redacted(self, redact: Callable[[str, Iterable[str]], str]) -> InboundMessage:
         """With personal data in the text and parts replaced by placeholders (the profile's name
@@ -133,6 +135,7 @@ class InboundMessage:
                 "kind": Kind(data["kind"]),
                 "visibility": Visibility(data.get("visibility", Visibility.PRIVATE)),
                 "parts": parts,
+                "proofs": tuple(data.get("proofs", ())),
             }
         )
 

@@ -11,9 +11,27 @@ from typing import Protocol
 from socialcare.channels.capabilities import capabilities
 from socialcare.channels.outbound import Outbound, Outgoing, keyed, render
 from socialcare.dialogue.confidence import Choice, Verdict, read_intent, weigh
+from socialcare.dialogue.consent import (
+    FORGET_SLOT,
+    FORGOTTEN,
+    Consent,
+    consent_reply,
+    consent_request,
+    name_in,
+    remembered,
+)
 from socialcare.dialogue.handoff import HandoffReason
+from socialcare.dialogue.linking import Linked, Linking
+from socialcare.dialogue.memory import MAX_EPISODES, memory
 from socialcare.dialogue.messages import TOPICS, is_closer, is_greeting, say
 from socialcare.dialogue.orders import NoOrderSystem, OrderSystem
+from socialcare.dialogue.personal import (
+    PersonalOrders,
+    in_private,
+    prompt_profile,
+    vip_complaint,
+    who_is,
+)
 from socialcare.dialogue.policy import (
     NOT_ANSWERED,
     Action,
@@ -36,10 +54,11 @@ from socialcare.dialogue.replies import (
     greeting,
     handoff_reply,
     not_covered_reply,
-    order_reply,
     personalised,
 )
+from socialcare.dialogue.satisfaction import Step, satisfaction
 from socialcare.dialogue.scope import out_of_scope, vague
+from socialcare.erasure import CustomerErasure
 from socialcare.generate.brand import BrandPolicy
 from socialcare.generate.extractive import (
     answerable,
@@ -51,6 +70,7 @@ from socialcare.generate.llm_writer import Written
 from socialcare.generate.prompt import CustomerProfile as PromptProfile
 from socialcare.generate.reply_style import DEFAULT_MAX_CHARS, ReplyStyle, reply_style
 from socialcare.insights.metrics import Metrics, NoMetrics, TurnOutcome
+from socialcare.insights.outcomes import marked
 from socialcare.knowledge.port import Passage, Probe, Retriever, probe
 from socialcare.model import (
     AnswerInProgress,
@@ -84,6 +104,7 @@ MAX_QUESTION_CHARS = 2000
 # The help-centre article whose link a security handoff gives (change the password now).
 SECURITY_ARTICLE = "recover-password"
 SECURITY_QUERY = {"en": "reset my password", "zh": "重置密码"}
+Slots = tuple[tuple[str, str], ...]  # details a reply leaves for the conversation to remember
 
 
 class ReplyWriter(Protocol):
@@ -127,6 +148,7 @@ class DialogueSettings:
     handback_after_s: float = 3600.0  # an agent silent this long hands the conversation back
     expected_wait_minutes: int = 5  # told to the customer on a handoff
     brand: str = ""  # the name greetings give; empty: the packaged brand policy's
+    memory_days: float = 90.0  # past sessions older than this are not remembered
 
 
 class TurnHandler:
@@ -144,25 +166,32 @@ class TurnHandler:
         lease_s: float = DEFAULT_LEASE_S,
         writer: ReplyWriter | None = None,
         pseudonym: Callable[[str], str] | None = None,
+        erasure: Callable[[], CustomerErasure] | None = None,
+        linking: Linking | None = None,
     ) -> None:
         self._store = store
         self._retriever = _LastProbe(retriever)
         self._outbound = outbound
         self._clock = clock
         self._profiles = profiles or AnonymousCustomers()
-        self._orders = orders or NoOrderSystem()
+        self._orders = PersonalOrders(orders or NoOrderSystem())
         self._metrics = metrics or NoMetrics()
         self._dialogue = dialogue or DialogueSettings()
         self._lease_s = lease_s
         self._writer = writer  # None: extractive answers only
         # Keyed: a WhatsApp id is a phone number, and so are the message ids that embed it.
         self._pseudonym: Callable[[str], str] = pseudonym or Pseudonyms(per_process())
+        # "forget me": built on the first one (None: no erasure here, "forget me" is a question)
+        self._erasure = erasure
+        self._linking = linking  # one-time codes across channels (None: not offered)
 
     def handle(self, message: InboundMessage) -> TurnResult:
         ref = self._pseudonym(message.message_id)
         conversation = self._store.load(message.conversation_id, message.channel)
         if conversation.has_answered(message.message_id):
             logger.info("already answered", extra={"message_ref": ref})
+            if _said(conversation, message.message_id) == FORGOTTEN:
+                self._forget(customer_id(message))  # an erasure that stopped half-way, again
             return TurnResult(None, 0)
         profile = self._profiles.load(customer_id(message))
         default_language = conversation.language or profile.language or "en"
@@ -188,12 +217,14 @@ class TurnHandler:
                 handback_after_s=self._dialogue.handback_after_s,
             )
         )
-        reply, decision = self._reply(
+        reply, decision, slots = self._reply(
             message, language, decision, customer=customer, conversation=claimed, profile=profile
         )
         sent: list[Outgoing] = []
         if reply is None:  # a human owns the conversation: recorded, nothing sent
-            self._store.save(claimed, lambda c: _after(c.settle(message.message_id), decision, at))
+            self._store.save(
+                claimed, lambda c: _after(c.settle(message.message_id), decision, at, slots)
+            )
         else:
             try:
                 sent = self._send(message, reply, claimed, sending.key)
@@ -205,10 +236,18 @@ class TurnHandler:
             said = "\n".join(o.text for o in sent if o.text) if sent else ""
             source = reply.source if sent else "window_closed"
             agent = Turn("agent", said, at, message.message_id, reply.language, source)
-            self._store.save(claimed, lambda c: _after(c.finish(agent), decision, at))
+            self._store.save(claimed, lambda c: _after(c.finish(agent), decision, at, slots))
         self._remember(message, customer, language, decision)
-        self._report(message, understood, decision, reply, claimed)
+        self._report(message, understood, decision, reply, claimed, slots=slots)
+        if reply is not None and reply.source == FORGOTTEN and sent:  # "forget me", said
+            self._forget(customer_id(message))
         return TurnResult(reply, len(sent), decision.action)
+
+    def _forget(self, who: str) -> None:
+        """Everything stored about the customer erased, once the reply saying so has gone."""
+        if self._erasure is not None:
+            record = self._erasure().erase(who, "customer")
+            logger.info("forget me", extra={"complete": record.complete})
 
     def _reply(
         self,
@@ -219,37 +258,134 @@ class TurnHandler:
         customer: Turn,
         conversation: Conversation,
         profile: CustomerProfile,
-    ) -> tuple[Reply | None, Decision]:
-        """The reply the decision calls for (None: stay silent), and the final decision: an
-        answer the help centre does not have for the second time goes to a human instead."""
+    ) -> tuple[Reply | None, Decision, Slots]:
+        """The reply the decision calls for (None: stay silent), the final decision (an answer
+        the help centre does not have for the second time goes to a human instead), and the
+        details the conversation remembers of it."""
         language = language if language in MESSAGE_LANGUAGES else "en"
-        match decision.action:
-            case Action.SILENT:
-                return None, decision
-            case Action.HANDOFF:
-                return self._handoff(language, decision), decision
-            case Action.ASK:
-                # "How do I cancel?" is answered at once; the number lets the bot check the order.
-                knowledge = None
-                if decision.intent != "track_order":
-                    knowledge = compose(message, language, self._retriever, intent=decision.intent)
-                return ask_order_number(language, knowledge), decision
-        if decision.order_number:
-            order = self._orders.find(decision.order_number)
-            knowledge = None
-            if decision.intent != "track_order":
-                knowledge = compose(message, language, self._retriever, intent=decision.intent)
-            reply = order_reply(order, decision.order_number, decision.intent, language, knowledge)
-            return reply, decision
+        consent = consent_request(customer.text) if message.kind is Kind.TEXT else None
+        if consent is Consent.FORGET and self._erasure is None:
+            consent = None  # nothing could erase them: never say it was done
+        if decision.action is Action.SILENT:  # "forget me" waits for the agent's reply
+            return None, decision, ((FORGET_SLOT, "1"),) if consent is Consent.FORGET else ()
+        # The satisfaction question's tap, the question after a "thanks", a reopen.
+        step = satisfaction(conversation, customer, language) if consent is None else Step(None)
+        if step.reply is not None:
+            answered = replace(decision, action=Action.ANSWER, order_number="")
+            return step.reply, answered, step.slots
+        reply, decision, slots = self._respond(
+            message,
+            language,
+            decision,
+            consent,
+            customer=customer,
+            conversation=conversation,
+            profile=profile,
+        )
+        return reply, decision, (*step.slots, *slots)
+
+    def _respond(
+        self,
+        message: InboundMessage,
+        language: str,
+        decision: Decision,
+        consent: Consent | None,
+        *,
+        customer: Turn,
+        conversation: Conversation,
+        profile: CustomerProfile,
+    ) -> tuple[Reply | None, Decision, Slots]:
+        """The reply to a message the satisfaction flow leaves to the dialogue."""
+        if consent is Consent.FORGET:  # erased, whatever else the message asks
+            forget = replace(decision, action=Action.ANSWER)
+            return self._consent(consent, message, language, conversation), forget, ()
+        # A one-time code asked for or typed: an explicit command, which the intent model tends
+        # to read as "delete my account".
+        linked = self._link(message, customer, conversation, language)
+        if linked is not None:
+            answered = replace(decision, action=Action.ANSWER, order_number="")
+            return linked.reply, answered, linked.slots
+        if decision.action is Action.HANDOFF:
+            return self._handoff(language, decision), decision, ()
+        if consent is not None:  # "remember me", a name typed
+            return self._consent(consent, message, language, conversation), decision, ()
+        if vip_complaint(profile, customer):  # a VIP's complaint goes to a person first
+            return self._handed_off(language, decision, HandoffReason.VIP_COMPLAINT)
+        # Order privacy, verification and "my order" from the customer's own orders.
+        personal = self._personal(message, language, decision, conversation, profile)
+        if personal is not None:
+            return personal
+        if decision.action is Action.ASK:
+            knowledge = self._knowledge(message, language, decision)
+            return ask_order_number(language, knowledge), decision, ()
         written = self._compose(message, language, conversation, profile, decision.intent)
         if written.wants_human:  # the LLM judged that a person should take over
-            handoff = replace(decision, action=Action.HANDOFF, reason="llm_wants_human")
-            return self._handoff(language, handoff), handoff
+            return self._handed_off(language, decision, HandoffReason.LLM_WANTS_HUMAN)
         reply = personalised(written, profile, self._dialogue.brand)
         if reply.source in NOT_ANSWERED and fails_again(conversation.turns, customer):
-            handoff = replace(decision, action=Action.HANDOFF, reason="repeated_failure")
-            return self._handoff(language, handoff), handoff
-        return reply, decision
+            return self._handed_off(language, decision, HandoffReason.REPEATED_FAILURE)
+        return reply, decision, ()
+
+    def _handed_off(
+        self, language: str, decision: Decision, reason: HandoffReason
+    ) -> tuple[Reply, Decision, Slots]:
+        handoff = replace(decision, action=Action.HANDOFF, reason=reason)
+        return self._handoff(language, handoff), handoff, ()
+
+    def _link(
+        self, message: InboundMessage, customer: Turn, conversation: Conversation, language: str
+    ) -> Linked | None:
+        if self._linking is None or message.kind is not Kind.TEXT:
+            return None
+        who = customer_id(message)
+        return self._linking.handle(customer.text, who, conversation, language, self._clock())
+
+    def _consent(
+        self, consent: Consent, message: InboundMessage, language: str, conversation: Conversation
+    ) -> Reply:
+        name = name_in(conversation.turns)
+        if consent is Consent.REMEMBER:
+            self._profiles.update(customer_id(message), lambda p: remembered(p, name, language))
+        return consent_reply(consent, name, language)
+
+    def _personal(
+        self,
+        message: InboundMessage,
+        language: str,
+        decision: Decision,
+        conversation: Conversation,
+        profile: CustomerProfile,
+    ) -> tuple[Reply, Decision, Slots] | None:
+        """The answer only this customer may get: a proof of an order's contact checked, an
+        order's status for its owner (a request to verify for anyone else), or their own open
+        orders for "my order". None: not about an order the bot can answer."""
+        who = who_is(customer_id(message), profile, conversation)
+        outcome = self._orders.verify(conversation, message, who, language)
+        if outcome is None and decision.order_number:
+            knowledge = self._knowledge(message, language, decision)
+            outcome = self._orders.answer(
+                decision.order_number, decision.intent, who, language, knowledge
+            )
+        elif outcome is None and decision.action is Action.ASK and who.orders:
+            knowledge = self._knowledge(message, language, decision)
+            outcome = self._orders.mine(decision.intent, who, language, knowledge)
+        if outcome is None:
+            return None
+        outcome = in_private(outcome, message)
+        if outcome.handoff:
+            decision = replace(decision, action=Action.HANDOFF, reason=outcome.handoff)
+        elif outcome.order_number:
+            decision = replace(decision, action=Action.ANSWER, order_number=outcome.order_number)
+        return outcome.reply, decision, outcome.slots
+
+    def _knowledge(
+        self, message: InboundMessage, language: str, decision: Decision
+    ) -> Reply | None:
+        """The help centre's how-to that goes with an order question ("how do I cancel?" is
+        answered at once); none for tracking, which the order's status answers."""
+        if decision.intent == "track_order":
+            return None
+        return compose(message, language, self._retriever, intent=decision.intent)
 
     def _look_up(self, message: InboundMessage, language: str) -> Probe | None:
         """The message's one search, made before the decision so that the topic model's reading
@@ -286,17 +422,22 @@ class TurnHandler:
                 message, language, self._retriever, brand=self._dialogue.brand, intent=intent
             )
         history = tuple(t for t in conversation.turns if t.message_id != message.message_id)
-        name = profile.display_name if profile.consent else ""
         return compose(
             message,
             language,
             self._retriever,
             writer=self._writer,
             history=history,
-            profile=PromptProfile(name) if name else None,
+            profile=prompt_profile(profile, self._memory(conversation, profile)),
             brand=self._dialogue.brand,
             intent=intent,
         )
+
+    def _memory(self, conversation: Conversation, profile: CustomerProfile) -> tuple[str, ...]:
+        """The customer's past sessions, here and on their other channels."""
+        others = [c for c in profile.conversations[-MAX_EPISODES:] if c != conversation.id]
+        loaded = [self._store.load(c, Channel(c.split(":")[0])) for c in others if _channel_of(c)]
+        return memory([*loaded, conversation], self._clock(), self._dialogue.memory_days)
 
     def _remember(
         self, message: InboundMessage, customer: Turn, language: str, decision: Decision
@@ -315,8 +456,11 @@ class TurnHandler:
         decision: Decision,
         reply: Reply | None,
         conversation: Conversation,
+        *,
+        slots: Slots = (),
     ) -> None:
         source = reply.source if reply else ""
+        outcomes, csat = marked(conversation, decision.action is Action.HANDOFF, slots)
         self._metrics.record(
             TurnOutcome(
                 message.channel.value,
@@ -325,6 +469,9 @@ class TurnHandler:
                 decision.action.value,
                 decision.reason,
                 source,
+                understood.language,
+                outcomes,
+                csat,
             )
         )
         logger.info(
@@ -355,6 +502,16 @@ class TurnHandler:
         if outgoing:
             self._outbound(message.channel).send(message, outgoing)
         return outgoing
+
+
+def _said(conversation: Conversation, message_id: str) -> str:
+    """The source of the bot's reply to the message ("" when there is none)."""
+    replies = [t for t in conversation.turns if t.role == "agent" and t.message_id == message_id]
+    return replies[-1].source if replies else ""
+
+
+def _channel_of(conversation_id: str) -> bool:
+    return conversation_id.split(":", maxsplit=1)[0] in set(Channel)
 
 
 def _customer_turn(
@@ -419,8 +576,12 @@ def _release(conversation: Conversation, message_id: str, since: float) -> Conve
     return conversation.hold(message_id, 0.0)
 
 
-def _after(conversation: Conversation, decision: Decision, at: float) -> Conversation:
+def _after(
+    conversation: Conversation, decision: Decision, at: float, slots: Slots = ()
+) -> Conversation:
     """The conversation's state and memory after the bot's reply."""
+    for name, value in slots:
+        conversation = conversation.remember(name, value)
     if decision.handed_back or conversation.state is State.RESOLVED:
         conversation = conversation.hand_back()
     match decision.action:

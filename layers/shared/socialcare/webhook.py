@@ -7,9 +7,10 @@ verify -> parse every event -> enqueue each new message -> acknowledge. Platform
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from socialcare.dialogue.verification import Keyed, contact_proofs
 from socialcare.model import InboundMessage
 from socialcare.understand.pii import redact
 
@@ -86,8 +87,15 @@ class InboundChannel(Protocol):
 Enqueue = Callable[[InboundMessage], None]
 
 
-def receive(request: WebhookRequest, channel: InboundChannel, enqueue: Enqueue) -> WebhookResponse:
-    """Handle one delivery. Raises WebhookRejected for anything that must not be queued."""
+def receive(
+    request: WebhookRequest,
+    channel: InboundChannel,
+    enqueue: Enqueue,
+    keyed: Keyed | None = None,
+) -> WebhookResponse:
+    """Handle one delivery. Raises WebhookRejected for anything that must not be queued.
+    `keyed`: the pseudonym key's hash, which turns contacts typed into proofs before redaction
+    (None: no proofs; a stranger then cannot verify an order's contact)."""
     if request.method == "GET":
         return channel.handshake(request)
     if request.method != "POST":
@@ -97,7 +105,9 @@ def receive(request: WebhookRequest, channel: InboundChannel, enqueue: Enqueue) 
     channel.verify(request)
     messages = channel.parse(request.body)
     for message in messages:
-        enqueue(message.redacted(redact))  # personal data never reaches the queue or the tables
+        proofs = contact_proofs(message.text, keyed) if keyed else ()
+        # personal data never reaches the queue or the tables
+        enqueue(replace(message.redacted(redact), proofs=proofs))
     return WebhookResponse(
         200, channel.acknowledgement, queued=tuple(m.message_id for m in messages)
     )

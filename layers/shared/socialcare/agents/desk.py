@@ -16,8 +16,11 @@ from typing import Any, Protocol
 from socialcare.agents.summary import summarise
 from socialcare.channels.capabilities import capabilities
 from socialcare.channels.outbound import Outbound, render
+from socialcare.dialogue.consent import FORGET_SLOT
+from socialcare.dialogue.memory import memory
 from socialcare.dialogue.messages import say
 from socialcare.dialogue.profiles import CustomerProfiles
+from socialcare.dialogue.satisfaction import ASKED_SLOT, RESOLVED_AT_SLOT, asking, question
 from socialcare.erasure import BadCustomerId, CustomerErasure, check_customer_id
 from socialcare.insights.figures import WINDOW_S, HourlyCounts, insights
 from socialcare.model import Channel, Conversation, Reply, State, Turn
@@ -27,6 +30,7 @@ from socialcare.understand.text import sanitize
 
 MAX_REPLY_CHARS = 4000
 MAX_QUEUE = 1000
+MEMORY_DAYS = 90.0  # the past sessions an agent sees (as the worker's DialogueSettings.memory_days)
 
 
 class DeskError(Exception):
@@ -96,6 +100,7 @@ class AgentDesk:
             "slots": dict(conversation.slots),
             "profile": asdict(profile) if profile else None,
             "summary": summarise(conversation),
+            "memory": memory([conversation], self._clock(), MEMORY_DAYS),  # issue 19
         }
 
     def reply(self, conversation_id: str, agent: str, text: str) -> dict[str, Any]:
@@ -134,11 +139,32 @@ class AgentDesk:
             # Not sent: not in the transcript, and the conversation waits where it waited.
             self._store.save(conversation, lambda c: _unsent(c, conversation, agent, message_id))
             raise
+        if stored is not None and stored.slot(FORGET_SLOT) and stored.customer_id:
+            # The customer said "forget me" while waiting for a person: erased once answered.
+            self._erasure().erase(stored.customer_id, "customer")
+            return {"message_id": message_id, "sent": len(outgoing), "state": "erased"}
         return {"message_id": message_id, "sent": len(outgoing), "state": _state(stored)}
 
     def resolve(self, conversation_id: str) -> dict[str, Any]:
+        """Resolved; the customer gets the one-tap satisfaction question, once per
+        conversation (issue 19)."""
         conversation = self._find(conversation_id)
-        stored = self._store.save(conversation, lambda c: c.resolve())
+        if conversation.slot(FORGET_SLOT) and conversation.customer_id:
+            # Resolved without a reply to "forget me": erased now, and asked nothing more.
+            self._erasure().erase(conversation.customer_id, "customer")
+            return {"id": conversation_id, "state": "erased"}
+        now = self._clock()
+        ask = conversation.contact is not None and not conversation.slot(ASKED_SLOT)
+        marks = asking(now) if ask else ((RESOLVED_AT_SLOT, f"{now:.0f}"),)
+
+        def resolved(current: Conversation) -> Conversation:
+            for name, value in marks:
+                current = current.remember(name, value)
+            return current.resolve()
+
+        stored = self._store.save(conversation, resolved)
+        if ask:
+            self._tell(conversation, question(conversation.language or "en"), "csat")
         return {"id": conversation_id, "state": _state(stored) or State.RESOLVED.value}
 
     def hand_back(self, conversation_id: str) -> dict[str, Any]:
@@ -147,14 +173,19 @@ class AgentDesk:
         if conversation.state is State.RESOLVED:
             raise ConversationClosed("the conversation is resolved")
         self._store.save(conversation, lambda c: c.hand_back())
-        if conversation.contact is not None and conversation.state is not State.BOT:
+        if conversation.state is not State.BOT:
             language = conversation.language or "en"
-            reply = Reply(say("handback", language), language, "handback")
-            contact = replace(conversation.contact, message_id=f"handback:{uuid.uuid4()}")
-            caps = capabilities(contact.channel)
-            window = caps.window_open(conversation.customer_last_wrote, self._clock())
-            self._outbound(contact.channel).send(contact, render(reply, contact, caps, window))
+            self._tell(conversation, Reply(say("handback", language), language, "handback"))
         return {"id": conversation_id, "state": State.BOT.value}
+
+    def _tell(self, conversation: Conversation, reply: Reply, kind: str = "handback") -> None:
+        """The bot's message to the customer, within the channel's message window."""
+        if conversation.contact is None:
+            return
+        contact = replace(conversation.contact, message_id=f"{kind}:{uuid.uuid4()}")
+        caps = capabilities(contact.channel)
+        window = caps.window_open(conversation.customer_last_wrote, self._clock())
+        self._outbound(contact.channel).send(contact, render(reply, contact, caps, window))
 
     def insights(self) -> dict[str, Any]:
         """From the hourly counts and the conversations agents own: no scan of the table."""

@@ -23,6 +23,8 @@ class HandoffReason(StrEnum):
     REPEATED_FAILURE = "repeated_failure"
     WANTS_HUMAN = "wants_human"  # the answer guard's verdict
     LLM_WANTS_HUMAN = "llm_wants_human"  # the LLM writer's verdict
+    VERIFICATION_FAILED = "verification_failed"  # an order's e-mail or phone did not match
+    VIP_COMPLAINT = "vip_complaint"  # a VIP's complaint goes to a person at once
 
     @property
     def label(self) -> str:
@@ -53,6 +55,8 @@ _LABELS = {
     HandoffReason.REPEATED_FAILURE: "The same question failed twice",
     HandoffReason.WANTS_HUMAN: "The answer guard asked for a person",
     HandoffReason.LLM_WANTS_HUMAN: "The assistant could not answer safely",
+    HandoffReason.VERIFICATION_FAILED: "Could not prove the order is theirs",
+    HandoffReason.VIP_COMPLAINT: "A VIP customer's complaint",
 }
 _URGENT = frozenset(HandoffReason.of(risk) for risk in Risk if risk.urgent)
 

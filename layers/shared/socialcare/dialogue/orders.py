@@ -7,6 +7,8 @@ from typing import Protocol
 
 from socialcare.dialogue.messages import say
 
+OPEN_STATUSES = frozenset({"processing", "shipped"})
+
 
 @dataclass(frozen=True, slots=True)
 class Order:
@@ -14,7 +16,20 @@ class Order:
     status: str  # processing, shipped, delivered, cancelled, refunded
     carrier: str = ""
     eta: str = ""  # ISO date the carrier expects to deliver
-    customer_id: str = ""
+    customer_id: str = ""  # the profile the order belongs to ("": nobody known)
+    # Keyed hashes of the order's e-mail and phone (dialogue.verification), never the contacts
+    contact_hashes: tuple[str, ...] = ()
+
+    @property
+    def open(self) -> bool:
+        """Still on its way: the status a customer asking about "my order" means."""
+        return self.status in OPEN_STATUSES
+
+    def belongs_to(self, customer_ids: frozenset[str]) -> bool:
+        return bool(self.customer_id) and self.customer_id in customer_ids
+
+    def proven_by(self, proofs: tuple[str, ...]) -> bool:
+        return bool(self.contact_hashes) and any(p in self.contact_hashes for p in proofs)
 
 
 class OrderSystem(Protocol):

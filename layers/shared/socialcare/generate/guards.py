@@ -51,6 +51,7 @@ class GuardContext:
     style: ReplyStyle
     brand: BrandPolicy
     instructions: str
+    profile: str = ""  # the customer facts the prompt gave (issue 19): words a reply may use
 
 
 def check_reply(draft: DraftReply, context: GuardContext) -> tuple[Violation, ...]:
@@ -110,7 +111,16 @@ def _grounded(draft: DraftReply, context: GuardContext) -> Iterable[Violation]:
     reply_terms = terms(_URL.sub(" ", draft.text))
     if len(reply_terms) >= 3:
         source = set(
-            terms(" ".join([context.question, context.brand.name, *(p.text for p in cited)]))
+            terms(
+                " ".join(
+                    [
+                        context.question,
+                        context.brand.name,
+                        context.profile,
+                        *(p.text for p in cited),
+                    ]
+                )
+            )
         )
         support = sum(t in source for t in reply_terms) / len(reply_terms)
         if support < MIN_SUPPORT:

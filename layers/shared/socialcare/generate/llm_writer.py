@@ -102,8 +102,9 @@ class LlmWriter:
             profile=profile,
             max_input_tokens=self._settings.max_input_tokens,
         )
+        facts = " ".join((profile.name, *profile.preferences)) if profile else ""
         context = GuardContext(
-            language, question, prompt.passages, style, self._brand, prompt.instructions
+            language, question, prompt.passages, style, self._brand, prompt.instructions, facts
         )
         messages: Sequence[ChatMessage] = prompt.messages
         attempts: list[Attempt] = []

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from socialcare.insights.outcomes import counted_figures
 from socialcare.model import Conversation
 
 
@@ -51,6 +52,7 @@ def insights(
         "sentiment_over_time": sentiment,
         "containment_rate": round(1 - escalation, 4) if messages else 0.0,
         "escalation_rate": escalation,
+        "outcomes": counted_figures(total),
         "first_response_s": {
             "human_median": _median(human_first),
             "human": sorted(round(s, 1) for s in human_first),

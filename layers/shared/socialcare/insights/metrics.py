@@ -14,6 +14,11 @@ class TurnOutcome:
     action: str  # answer, ask, handoff, silent
     reason: str = ""  # the handoff's reason
     source: str = ""  # what answered: knowledge, fallback, order, greeting ...
+    # Issue 19: the conversation outcomes this turn marked (insights.outcomes counts the same
+    # marks in the tables): started, resolved_by_bot, handed_to_person, reopened.
+    language: str = ""
+    outcomes: tuple[str, ...] = ()
+    csat: int = 0  # the satisfaction answer this turn gave (0: none)
 
 
 class Metrics(Protocol):
@@ -49,4 +54,9 @@ def counter_names(outcome: TurnOutcome) -> list[str]:
     ]
     if outcome.action == "handoff":
         names.append("handoffs")
+    # the conversation outcomes, per channel and language (insights.outcomes.counted_figures)
+    key = f"{outcome.channel}/{outcome.language or 'unknown'}"
+    names.extend(f"outcome:{name}:{key}" for name in outcome.outcomes)
+    if outcome.csat:
+        names.append(f"csat:{outcome.csat}:{key}")
     return names

@@ -1,5 +1,6 @@
 """The sample order system: orders in a DynamoDB table (pk = order number). A brand connects
-its real order system by writing another adapter of the same port."""
+its real order system by writing another adapter of the same port. An order's e-mail and phone
+are stored only as keyed hashes (`contact_hashes`, a string set: dialogue.verification)."""
 
 from __future__ import annotations
 
@@ -28,4 +29,5 @@ class DynamoDBOrders:
             carrier=item.get("carrier", {}).get("S", ""),
             eta=item.get("eta", {}).get("S", ""),
             customer_id=item.get("customer_id", {}).get("S", ""),
+            contact_hashes=tuple(sorted(item.get("contact_hashes", {}).get("SS", []))),
         )

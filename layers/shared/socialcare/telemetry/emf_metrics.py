@@ -9,6 +9,12 @@ from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from socialcare.insights.metrics import TurnOutcome
 
 NAMESPACE = "Socialcare"
+_OUTCOME_METRICS = {
+    "started": "Conversations",
+    "resolved_by_bot": "ResolvedByBot",
+    "handed_to_person": "HandedToPerson",
+    "reopened": "Reopened",
+}
 
 
 class EmfMetrics:
@@ -28,6 +34,16 @@ class EmfMetrics:
         elif outcome.action in ("answer", "ask"):
             # Answered by the bot: the containment rate is this over all messages it saw.
             self._count("BotAnswers", "channel", outcome.channel)
+        self._outcomes(outcome)
+
+    def _outcomes(self, outcome: TurnOutcome) -> None:
+        """Issue 19: conversation outcomes per channel and language (Conversations, Resolved
+        ByBot, HandedToPerson, Reopened) and the satisfaction score (Csat, 5/3/1)."""
+        where = {"channel": outcome.channel, "language": outcome.language or "unknown"}
+        for name in outcome.outcomes:
+            emit(_OUTCOME_METRICS[name], MetricUnit.Count, 1, where, self._namespace)
+        if outcome.csat:
+            emit("Csat", MetricUnit.Count, outcome.csat, where, self._namespace)
 
     def _count(self, name: str, dimension: str, value: str) -> None:
         emit(name, MetricUnit.Count, 1, {dimension: value or "none"}, self._namespace)
