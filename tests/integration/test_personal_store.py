@@ -42,6 +42,7 @@ def _handler(template: Template, index: EmbeddedIndex, outbound: FakeOutbound) -
         clock=lambda: NOW,
         profiles=bootstrap.customers(),
         orders=DynamoDBOrders(_table(template, "OrdersTable")),
+        metrics=bootstrap.insight_counts(),
         pseudonym=keyed,
         erasure=bootstrap.erasure,
         linking=Linking(
@@ -130,15 +131,20 @@ def test_the_console_and_the_report_agree_on_the_outcomes(
     aws: Template, shipped_index: EmbeddedIndex
 ) -> None:
     """GIVEN conversations on the real tables (one resolved by the bot and rated, one handed to
-    a person) WHEN the console's insights and `socialcare report outcomes --json` are read THEN
-    they give the same figures."""
+    a person) WHEN the console's insights (from the hourly counts the worker adds to) and
+    `socialcare report outcomes --json` (a recount from the conversations) are read THEN they
+    give the same figures."""
     outbound = FakeOutbound()
     handler = _handler(aws, shipped_index, outbound)
     for n, text in enumerate(("how long does delivery take?", "thanks", "Great")):
         handler.handle(_message("telegram:11", n, text))
     handler.handle(_message("telegram:12", 0, "I want to talk to a human"))
     desk = AgentDesk(
-        bootstrap.conversations(), bootstrap.customers(), lambda _c: outbound, RecordingErasure
+        bootstrap.conversations(),
+        bootstrap.customers(),
+        lambda _c: outbound,
+        RecordingErasure,
+        counts=bootstrap.insight_counts(),
     )
 
     console = desk.insights()["outcomes"]

@@ -176,6 +176,7 @@ class DynamoDBErasure:
         """Every conversation whose stored owner is one of `ids` (see the module's note)."""
         pages = self._client.get_paginator("scan").paginate(
             TableName=self._conversations,
+            Select="SPECIFIC_ATTRIBUTES",  # the only Scan the functions' roles allow
             ProjectionExpression="pk, customer_id",
             ConsistentRead=True,
         )
