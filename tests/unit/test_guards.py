@@ -132,7 +132,7 @@ def test_fluent_text_unrelated_to_the_passages_is_ungrounded(
         "inquiries you might have today.",
         ("cancel-order",),
     )
-    assert _guards(draft, context) == {"grounded"}
+    assert _guards(draft, context) == {"grounded", "apology"}
 
 
 def test_the_reply_must_be_in_the_customers_language(
@@ -149,7 +149,11 @@ def test_a_public_reply_on_x_must_fit_280_characters(
     index: EmbeddedIndex, brand: BrandPolicy
 ) -> None:
     context = _context(index, brand, "how long is delivery?", channel="x", public=True)
-    long_reply = " ".join([DELIVERY] * 4)
+    long_reply = (
+        f"{DELIVERY} Orders are usually dispatched within 1 business day, so most standard "
+        "orders arrive within a week. Delivery times are the same in the EU, the UK, the US "
+        "and mainland China, because we ship from a local warehouse in each region."
+    )
     assert len(long_reply) > 280
     assert _guards(DraftReply(long_reply, ("delivery-time",)), context) == {"length"}
     assert _guards(DraftReply(DELIVERY, ("delivery-time",)), context) == set()
@@ -230,7 +234,7 @@ def test_a_reply_cut_at_the_token_limit_is_not_sent(
 ) -> None:
     context = _context(index, brand, "how long is delivery?")
     draft = DraftReply("Standard delivery takes 3-5 business", ("delivery-time",), truncated=True)
-    assert _guards(draft, context) == {"format"}
+    assert _guards(draft, context) == {"cut_off"}
     assert _guards(DraftReply("  "), context) == {"format"}
 
 
@@ -269,4 +273,4 @@ def test_markup_in_a_reply_is_not_sent(index: EmbeddedIndex, brand: BrandPolicy)
     customer would see the tag."""
     context = _context(index, brand, "how long is delivery?")
     draft = DraftReply(f"<customer_response>\n{DELIVERY}", ("delivery-time",))
-    assert _guards(draft, context) == {"format"}
+    assert _guards(draft, context) == {"markup"}
