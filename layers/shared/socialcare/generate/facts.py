@@ -233,114 +233,37 @@ def _chinese(raw: str) -> int | None:
     return total + (digit or 0)
 
 
-# Claims: a clause is what one statement says (cut at sentence ends, ";", ":" and "but"), read
-# as its content terms and whether it is negated. Words that only carry the polarity or the
-# politeness ("not", "available", "we", "目前") are not content; shipping words are one term.
+# Claims: a clause is what one statement says (cut at sentence ends, ";", "but", a Chinese
+# comma, and before a condition: "as long as it has not been dispatched" is not a denial of
+# what comes before it), read as its content terms and whether it is negated. Words that only
+# carry the polarity or the politeness ("not", "available", "we", "目前") are not content;
+# shipping words are one term, paying words another.
 _CLAUSE_CUT = re.compile(
-    r"[.!?;:。！？；：\n]+|,?\s+but\b|\bhowever\b|，?(?:但是|但|不过|可是)", re.IGNORECASE
+    r"[.!?;。！？；\n]+|,?\s+but\b|\bhowever\b|[，,]?(?:但是|但|不过|可是)|，|"
+    r"(?<=[\u3400-\u9fff]),|,(?=[\u3400-\u9fff])|"
+    r"(?=\b(?:as long as|if|unless|until|provided)\b)|(?=前提是|只要|如果|除非|直到)",
+    re.IGNORECASE,
 )
 _NEGATION = re.compile(
     r"\b(?:not|no|never|cannot|unable|unavailable|nor|neither|cant|dont|wont)\b|n['’]t\b|"
     r"不能|不可|无法|不支持|不提供|不接受|不配送|不发货|不送|没有|暂不|不予|未|不会|不再|不退|不行",
     re.IGNORECASE,
 )
-_NOT_CONTENT = frozenset(
-    [
-        "not",
-        "no",
-        "never",
-        "cannot",
-        "unable",
-        "unavailable",
-        "available",
-        "nor",
-        "neither",
-        "t",
-        "don",
-        "doesn",
-        "won",
-        "isn",
-        "aren",
-        "didn",
-        "can",
-        "cant",
-        "dont",
-        "wont",
-        "offer",
-        "provide",
-        "currently",
-        "sorry",
-        "unfortunately",
-        "yes",
-        "we",
-        "our",
-        "able",
-        "possible",
-        "longer",
-        "moment",
-        "right",
-        "now",
-        "accept",
-        "support",
-        "us",
-        "use",
-        "also",
-        "only",
-        "不能",
-        "不可",
-        "无法",
-        "不",
-        "没有",
-        "我们",
-        "可以",
-        "能",
-        "会",
-        "目前",
-        "暂",
-        "暂时",
-        "暂不",
-        "提供",
-        "支持",
-        "接受",
-        "抱歉",
-        "很",
-        "未",
-        "不会",
-        "不再",
-        "已经",
-        "就",
-        "还",
-        "也",
-        "只",
-        "只能",
-    ]
-)
-_SAME_TERM = dict.fromkeys(
-    [
-        "ship",
-        "shipp",
-        "shipped",
-        "deliver",
-        "delivery",
-        "deliveri",
-        "send",
-        "sent",
-        "post",
-        "配送",
-        "发货",
-        "寄",
-        "送",
-        "送货",
-        "运送",
-        "邮寄",
-        "寄送",
-        "寄到",
-        "送到",
-        "发到",
-        "配送到",
-    ],
-    "deliver",
-)
+_NEGATOR_ZH = re.compile(r"不能|不可以|不可|无法|没有|暂不|不予|不会|不再|不|未|没")
+_NOT_CONTENT_WORDS = """
+    not no never cannot unable unavailable available nor neither t don doesn won isn aren didn
+    can cant dont wont offer provide currently sorry unfortunately yes we our able possible
+    longer moment right now accept support us use also only
+    不能 不可 无法 不 没有 我们 可以 能 会 目前 暂 暂时 暂不 提供 支持 接受 抱歉 很 未 不会 不再
+    已经 就 还 也 只 只能 有 有的 到 在 从 对 给 用 被 是 的话
+"""
+_NOT_CONTENT = frozenset(_NOT_CONTENT_WORDS.split())
+_SYNONYMS = {
+    "deliver": "ship shipp shipped deliver delivery deliveri send sent post 配送 发货 寄 送 送货 "
+    "运送 邮寄 寄送 寄到 送到 发到 配送到",
+    "pay": "pay paid payment 支付 付款 付钱 付",
+}
+_SAME_TERM = {word: name for name, words in _SYNONYMS.items() for word in words.split()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,10 +272,17 @@ class Claim:
     negated: bool
 
 
-def claims(text: str) -> tuple[Claim, ...]:
+def claims(text: str, topic: str = "") -> tuple[Claim, ...]:
+    """The claims of a text; `topic` (a passage's title) adds its terms to every claim, since
+    a passage's sentences speak of what its title names."""
+    about = _content(topic) if topic else frozenset()
     out = []
     for clause in _CLAUSE_CUT.split(text):
-        content = frozenset(_SAME_TERM.get(t, t) for t in terms(clause) if t not in _NOT_CONTENT)
-        if content:
-            out.append(Claim(content, bool(_NEGATION.search(clause))))
+        if content := _content(clause):
+            out.append(Claim(content | about, bool(_NEGATION.search(clause))))
     return tuple(out)
+
+
+def _content(text: str) -> frozenset[str]:
+    plain = _NEGATOR_ZH.sub(" ", text)  # "不配送" is cut "不配" + "送" otherwise
+    return frozenset(_SAME_TERM.get(t, t) for t in terms(plain) if t not in _NOT_CONTENT)

@@ -62,6 +62,7 @@ _DANGLING = frozenset(
     "and or the a an to of with for your our by in at on from if but so as than".split()  # noqa: SIM905
 )
 _SENTENCE_END = re.compile(r"[.!?。！？\n]+")
+_CLAUSE_END = re.compile(r"[.!?。！？\n,，]+")
 _NORMALISE = re.compile(r"[^a-z0-9\u3400-\u9fff]+")
 _APOLOGY = re.compile(
     r"sorry|apologi[sz]e|apologies|unfortunately|\bregret|i understand (your|how|that)|"
@@ -182,7 +183,7 @@ def _apology(text: str) -> Iterable[Violation]:
             "apology", f'it says it cannot help ("{found.group()}"): answer, or hand over'
         )
         return
-    sentences = [s for s in _SENTENCE_END.split(without_links(text)) if s.strip()]
+    sentences = [s for s in _CLAUSE_END.split(without_links(text)) if s.strip()]
     content = [t for s in sentences if not _APOLOGY.search(s) for t in terms(s)]
     if any(_APOLOGY.search(s) for s in sentences) and len(content) < MIN_CONTENT_TERMS:
         yield Violation("apology", "it apologises but says nothing: answer the question")
@@ -222,16 +223,14 @@ def _contradictions(draft: DraftReply, text: str, context: GuardContext) -> Iter
     """A claim whose polarity the cited passage flips: "we can't ship to the UK" where the
     passage says delivery to the UK is available, or "personalised items can be returned"
     where it says they cannot. A claim the passage also makes the same way is never flagged."""
-    said = [c for p in cited_passages(draft, context) for c in _claims(_fold(p.text))]
+    said = [
+        c for p in cited_passages(draft, context) for c in _claims(_fold(p.text), _fold(p.title))
+    ]
     for claim in claims(without_links(text)):
         same = max((_cover(claim, c) for c in said if c.negated == claim.negated), default=0.0)
         flipped = max((_cover(claim, c) for c in said if c.negated != claim.negated), default=0)
         strict = not claim.negated  # an affirmative claim: the passage must deny all of it
-        if (
-            same < CLAIM_MATCH
-            and flipped >= (1.0 if strict else CLAIM_MATCH)
-            and (len(claim.terms) >= (2 if strict else 1))
-        ):
+        if same < CLAIM_MATCH and flipped >= (1.0 if strict else CLAIM_MATCH):
             what = "denies" if claim.negated else "affirms"
             yield Violation(
                 "contradiction",
@@ -344,8 +343,8 @@ def _fold(text: str) -> str:
 
 
 @lru_cache(maxsize=512)
-def _claims(text: str) -> tuple[Claim, ...]:
-    return claims(text)
+def _claims(text: str, topic: str) -> tuple[Claim, ...]:
+    return claims(text, topic)
 
 
 @lru_cache(maxsize=512)
