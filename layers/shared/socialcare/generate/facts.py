@@ -67,11 +67,11 @@ _WORD_NUMBER = "(?:{})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?".fo
     "|".join(sorted(_WORDS, key=len, reverse=True))
 )
 _ZH_NUMBER = r"[零一二两三四五六七八九十百千]+"
-_RANGE = r"\s*(?:-|–|—|~|～|to|至|到)\s*"
+_RANGE = r"\s{0,3}(?:-|–|—|~|～|to|至|到)\s{0,3}"  # bounded: linear on long runs of spaces
 _QUANTITY = re.compile(
-    rf"(?P<sign>[€$£¥￥])?\s*(?P<a>{_NUMBER}|\b{_WORD_NUMBER}\b|{_ZH_NUMBER})"
+    rf"(?P<sign>[€$£¥￥])?\s{{0,3}}(?P<a>{_NUMBER}|\b{_WORD_NUMBER}\b|{_ZH_NUMBER})"
     rf"(?:{_RANGE}(?P<b>{_NUMBER}|\b{_WORD_NUMBER}\b|{_ZH_NUMBER}))?"
-    rf"(?:\s*(?:{_UNIT}))?",
+    rf"(?:\s{{0,3}}(?:{_UNIT}))?",
     re.IGNORECASE,
 )
 # A link is read token by token (cut at spaces, CJK characters and brackets): a scheme, "www."
@@ -239,7 +239,7 @@ def _chinese(raw: str) -> int | None:
 # carry the polarity or the politeness ("not", "available", "we", "目前") are not content;
 # shipping words are one term, paying words another.
 _CLAUSE_CUT = re.compile(
-    r"[.!?;。！？；\n]+|,?\s+but\b|\bhowever\b|[，,]?(?:但是|但|不过|可是)|，|"
+    r"[.!?;。！？；\n]+|,?\s{1,3}but\b|\bhowever\b|[，,]?(?:但是|但|不过|可是)|，|"
     r"(?<=[\u3400-\u9fff]),|,(?=[\u3400-\u9fff])|"
     r"(?=\b(?:as long as|if|unless|until|provided)\b)|(?=前提是|只要|如果|除非|直到)",
     re.IGNORECASE,

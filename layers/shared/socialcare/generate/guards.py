@@ -22,6 +22,7 @@ from socialcare.knowledge.tokens import terms
 from socialcare.understand.language import detect_language
 from socialcare.understand.pii import redact
 
+JUDGED_CHARS = 4  # a draft over this many times the length limit is refused for its length alone
 MIN_SUPPORT = 0.5  # share of a reply's content terms that its passages or the question contain
 MAX_QUICK_REPLIES = 3
 MAX_QUICK_REPLY_CHARS = 25
@@ -102,6 +103,8 @@ def check_reply(draft: DraftReply, context: GuardContext) -> tuple[Violation, ..
     folded (`generate.folding`), so another spelling of the same words is judged the same."""
     if not draft.text.strip():
         return (Violation("format", "it is empty"),)
+    if len(draft.text) > JUDGED_CHARS * context.style.max_chars:
+        return tuple(_length(draft, context.style))  # never sent: no need to read it all
     said = fold("\n".join((draft.text, *draft.quick_replies)))
     text = fold(draft.text)
     return tuple(
