@@ -233,15 +233,22 @@ def _chinese(raw: str) -> int | None:
     return total + (digit or 0)
 
 
-# Claims: a clause is what one statement says (cut at sentence ends, ";", "but", a Chinese
+# Claims: a clause is what one statement says (cut at sentence ends, ";", ":", "but", a Chinese
 # comma, and before a condition: "as long as it has not been dispatched" is not a denial of
 # what comes before it), read as its content terms and whether it is negated. Words that only
 # carry the polarity or the politeness ("not", "available", "we", "目前") are not content;
 # shipping words are one term, paying words another.
 _CLAUSE_CUT = re.compile(
-    r"[.!?;。！？；\n]+|,?\s{1,3}but\b|\bhowever\b|[，,]?(?:但是|但|不过|可是)|，|"
+    r"[.!?;。！？；\n]+|[:：](?!\d)|,?\s{1,3}but\b|\bhowever\b|[，,]?(?:但是|但|不过|可是)|，|"
     r"(?<=[\u3400-\u9fff]),|,(?=[\u3400-\u9fff])|"
     r"(?=\b(?:as long as|if|unless|until|provided)\b)|(?=前提是|只要|如果|除非|直到)",
+    re.IGNORECASE,
+)
+# A heading or a list item's label ("- Phone:") names a topic, a condition states when
+# something holds: none of them is a claim.
+_LABEL = re.compile(r"^[ \t]{0,8}(?:[-*•][ \t]{0,3}|\*\*)[^\n:：]{1,40}[:：](?!\d)", re.MULTILINE)
+_NOT_A_CLAIM = re.compile(
+    r"\s{0,8}(?:#|(?:as long as|if|unless|until|provided)\b|前提是|只要|如果|除非|直到)",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
@@ -259,7 +266,7 @@ _NOT_CONTENT_WORDS = """
 """
 _NOT_CONTENT = frozenset(_NOT_CONTENT_WORDS.split())
 _SYNONYMS = {
-    "deliver": "ship shipp shipped deliver delivery deliveri send sent post 配送 发货 寄 送 送货 "
+    "deliver": "ship shipped deliver delivery deliveri send sent post 配送 发货 寄 送 送货 "
     "运送 邮寄 寄送 寄到 送到 发到 配送到",
     "pay": "pay paid payment 支付 付款 付钱 付",
 }
@@ -272,17 +279,24 @@ class Claim:
     negated: bool
 
 
-def claims(text: str, topic: str = "") -> tuple[Claim, ...]:
-    """The claims of a text; `topic` (a passage's title) adds its terms to every claim, since
-    a passage's sentences speak of what its title names."""
-    about = _content(topic) if topic else frozenset()
+def claims(text: str) -> tuple[Claim, ...]:
     out = []
-    for clause in _CLAUSE_CUT.split(text):
-        if content := _content(clause):
-            out.append(Claim(content | about, bool(_NEGATION.search(clause))))
+    for clause in _CLAUSE_CUT.split(_LABEL.sub("", text)):
+        if _NOT_A_CLAIM.match(clause):
+            continue
+        if content := content_terms(clause):
+            out.append(Claim(content, bool(_NEGATION.search(clause))))
     return tuple(out)
 
 
-def _content(text: str) -> frozenset[str]:
+def content_terms(text: str) -> frozenset[str]:
+    """What a text is about, without the words of polarity and politeness."""
     plain = _NEGATOR_ZH.sub(" ", text)  # "不配送" is cut "不配" + "送" otherwise
-    return frozenset(_SAME_TERM.get(t, t) for t in terms(plain) if t not in _NOT_CONTENT)
+    return frozenset(_same(t) for t in terms(plain) if t not in _NOT_CONTENT)
+
+
+def _same(term: str) -> str:
+    """One spelling of a word: "cancelled" and "cancel" (stemmed "cancell", "cancel") alike."""
+    if len(term) > 4 and term[-1] == term[-2] and term[-1] in "bdglmnprt":
+        term = term[:-1]
+    return _SAME_TERM.get(term, term)

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from socialcare.generate.brand import BrandPolicy
-from socialcare.generate.facts import Claim, Facts, claims, facts, links, without_links
+from socialcare.generate.facts import (
+    Claim,
+    Facts,
+    claims,
+    content_terms,
+    facts,
+    links,
+    without_links,
+)
 from socialcare.generate.folding import fold
 from socialcare.generate.prompt import CLOSING, HEADINGS, TAGS
 from socialcare.generate.reply_contract import DraftReply
@@ -29,7 +37,7 @@ MAX_QUICK_REPLY_CHARS = 25
 LEAK_WORDS = 8  # this many words in a row from the instructions (or the customer's message) is
 # a copy; or this many CJK characters x 1.5
 REPEAT_UNITS = 10  # the same run of this many words (or CJK characters) twice is a repetition
-CLAIM_MATCH = 0.75  # share of a claim's content terms a passage clause must hold to speak to it
+CLAIM_MATCH = 0.66  # share of a claim's content terms a passage clause must hold to speak to it
 _LEAK_MARKERS = re.compile(
     r"system (prompt|message)|my (instructions|rules|prompt|guidelines|programming|directives)|"
     r"these (instructions|rules)|\b(i was|i've been|i have been|i am|i'm) (told|instructed|"
@@ -225,20 +233,24 @@ def _grounded(draft: DraftReply, text: str, context: GuardContext) -> Iterable[V
 def _contradictions(draft: DraftReply, text: str, context: GuardContext) -> Iterable[Violation]:
     """A claim whose polarity the cited passage flips: "we can't ship to the UK" where the
     passage says delivery to the UK is available, or "personalised items can be returned"
-    where it says they cannot. A claim the passage also makes the same way is never flagged."""
-    said = [
-        c for p in cited_passages(draft, context) for c in _claims(_fold(p.text), _fold(p.title))
-    ]
+    where it says they cannot. A claim the passage also makes the same way is never flagged.
+    The passage's title names its topic (delivery, payment), which its sentences leave out:
+    a claim is matched on its words beyond that topic."""
+    cited = cited_passages(draft, context)
+    topic = frozenset().union(*(_topic(_fold(p.title)) for p in cited))
+    said = [c for p in cited for c in _claims(_fold(p.text))]
     for claim in claims(without_links(text)):
-        same = max((_cover(claim, c) for c in said if c.negated == claim.negated), default=0.0)
-        flipped = max((_cover(claim, c) for c in said if c.negated != claim.negated), default=0)
+        own = claim.terms - topic
+        if not own:
+            continue
+        same = max((_cover(own, c) for c in said if c.negated == claim.negated), default=0.0)
+        flipped = max((_cover(own, c) for c in said if c.negated != claim.negated), default=0)
         strict = not claim.negated  # an affirmative claim: the passage must deny all of it
         if same < CLAIM_MATCH and flipped >= (1.0 if strict else CLAIM_MATCH):
             what = "denies" if claim.negated else "affirms"
             yield Violation(
                 "contradiction",
-                f"it {what} what the cited passage says the other way "
-                f"({', '.join(sorted(claim.terms))})",
+                f"it {what} what the cited passage says the other way ({', '.join(sorted(own))})",
             )
             return
 
@@ -336,8 +348,8 @@ def _echo(said: str, question: str) -> Iterable[Violation]:
         yield Violation("echo", "it repeats the customer's message: answer it instead")
 
 
-def _cover(claim: Claim, other: Claim) -> float:
-    return len(claim.terms & other.terms) / len(claim.terms)
+def _cover(terms: frozenset[str], other: Claim) -> float:
+    return len(terms & other.terms) / len(terms)
 
 
 @lru_cache(maxsize=512)
@@ -346,8 +358,13 @@ def _fold(text: str) -> str:
 
 
 @lru_cache(maxsize=512)
-def _claims(text: str, topic: str) -> tuple[Claim, ...]:
-    return claims(text, topic)
+def _claims(text: str) -> tuple[Claim, ...]:
+    return claims(text)
+
+
+@lru_cache(maxsize=512)
+def _topic(title: str) -> frozenset[str]:
+    return content_terms(title)
 
 
 @lru_cache(maxsize=512)
