@@ -1,7 +1,11 @@
-"""The guards every written reply passes before it is sent: grounded in the passages it cites,
-in the customer's language, within the channel's limits, free of personal data, free of the
-commitments the brand forbids, free of its own instructions, and not a copy of the customer's
-message (the customer's text is data: a reply that repeats it can carry an injection out)."""
+"""The guards every written reply passes before it is sent: grounded in the passages it cites
+and never saying the opposite of them, on the question asked, in the customer's language,
+within the channel's limits, free of personal data, free of the commitments the brand forbids,
+free of its own instructions, not a copy of the customer's message (the customer's text is
+data: a reply that repeats it can carry an injection out), and a reply a person would send: no
+markup, no repetition, nothing cut off, no template placeholder, no apology without an answer.
+
+Each guard is a plain check, linear in the text, with its reason name (docs/guards.md)."""
 
 from __future__ import annotations
 
@@ -92,7 +96,7 @@ MIN_CONTENT_TERMS = 3  # fewer content words than this besides apologies: the re
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    guard: str  # "grounded", "language", "length", "personal_data", "commitment", "leak" ...
+    guard: str  # "grounded", "contradiction", "repetition", "echo", "markup", "cut_off" ...
     problem: str  # in plain words: logged, counted and told to the model when it repairs
 
 
