@@ -73,4 +73,10 @@ def run(results: dict[str, Any]) -> None:
     # the share of bad drafts stopped, of good ones passed, and the precision of the refusals.
     from socialcare.generate.draft_sets import guard_figures
 
-    results["guard_draft_sets"] = guard_figures(brand).summary()
+    figures = guard_figures(brand).summary()
+    results["guard_draft_sets"] = figures
+    results["guards_bad_drafts_stopped_by_their_guard"] = {
+        "value": figures["bad_stopped_by_its_guard"],
+        "target": 1.0,
+    }
+    results["guards_good_drafts_passed"] = {"value": figures["good_passed"], "target": 0.95}
