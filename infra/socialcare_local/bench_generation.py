@@ -69,3 +69,14 @@ def run(results: dict[str, Any]) -> None:
         each(lambda _t, _l, _p, _c, _d, raw: parse_reply(raw))
     )
     results["generation_guard_cases"] = len(cases)
+    # The guards on drafts written for the purpose (tests/data/bad_drafts.jsonl, good_drafts):
+    # the share of bad drafts stopped, of good ones passed, and the precision of the refusals.
+    from socialcare.generate.draft_sets import guard_figures
+
+    figures = guard_figures(brand).summary()
+    results["guard_draft_sets"] = figures
+    results["guards_bad_drafts_stopped_by_their_guard"] = {
+        "value": figures["bad_stopped_by_its_guard"],
+        "target": 1.0,
+    }
+    results["guards_good_drafts_passed"] = {"value": figures["good_passed"], "target": 0.95}

@@ -40,10 +40,16 @@ def test_resolved_conversations_give_the_human_agents_replies_as_references(
     redacted at ingress), one still waiting for a person, and one the bot alone answered
     WHEN `socialcare dataset conversations` runs THEN only the person's replies in the resolved
     one are references, each after the customer message it answered, with the turns before it
-    in the prompt, the redacted text as stored, and the stored intent and sentiment as labels."""
+    in the prompt, the redacted text as stored, and the stored intent and sentiment as labels;
+    a person's reply the passages do not support (a promise only the person could check, a
+    pleasantry citing nothing) is never a target."""
     store = DynamoDBConversations(aws.physical["ConversationsTable"]["Ref"], retention_days=30)
-    first_answer = "Your refund was issued today; it reaches your card within 5-7 business days."
-    second_answer = "You're welcome. Anything else, just write here."
+    first_answer = (
+        "Sorry for the wait. Open the order in Account > My orders to see the refund status: "
+        "the money reaches your original payment method within 5-7 business days after we "
+        "receive your return."
+    )
+    second_answer = "Your refund was issued today, you're welcome. Anything else, just write."
     _stored(
         store,
         "telegram:bot:1",
@@ -91,6 +97,7 @@ def test_resolved_conversations_give_the_human_agents_replies_as_references(
     assert "<customer_message>\nI returned it two weeks ago and still no refund\n" in user
     assert "customer: where is my refund? mail me at [EMAIL]" in user
     assert first_answer not in user
+    assert all(second_answer not in e["messages"][-1]["content"] for e in examples)
     assert "private conversation on telegram" in refund["messages"][0]["content"]
     labels = [e for e in examples if e["task"] == "understand"]
     assert {json.loads(e["messages"][2]["content"])["intent"] for e in labels} == {

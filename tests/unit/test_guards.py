@@ -149,7 +149,11 @@ def test_a_public_reply_on_x_must_fit_280_characters(
     index: EmbeddedIndex, brand: BrandPolicy
 ) -> None:
     context = _context(index, brand, "how long is delivery?", channel="x", public=True)
-    long_reply = " ".join([DELIVERY] * 4)
+    long_reply = (
+        f"{DELIVERY} Orders are usually dispatched within 1 business day, so most standard "
+        "orders arrive within a week. Delivery times are the same in the EU, the UK, the US "
+        "and mainland China, because we ship from a local warehouse in each region."
+    )
     assert len(long_reply) > 280
     assert _guards(DraftReply(long_reply, ("delivery-time",)), context) == {"length"}
     assert _guards(DraftReply(DELIVERY, ("delivery-time",)), context) == set()
@@ -230,7 +234,7 @@ def test_a_reply_cut_at_the_token_limit_is_not_sent(
 ) -> None:
     context = _context(index, brand, "how long is delivery?")
     draft = DraftReply("Standard delivery takes 3-5 business", ("delivery-time",), truncated=True)
-    assert _guards(draft, context) == {"format"}
+    assert _guards(draft, context) == {"cut_off"}
     assert _guards(DraftReply("  "), context) == {"format"}
 
 
@@ -269,4 +273,53 @@ def test_markup_in_a_reply_is_not_sent(index: EmbeddedIndex, brand: BrandPolicy)
     customer would see the tag."""
     context = _context(index, brand, "how long is delivery?")
     draft = DraftReply(f"<customer_response>\n{DELIVERY}", ("delivery-time",))
-    assert _guards(draft, context) == {"format"}
+    assert _guards(draft, context) == {"markup"}
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "guard"),
+    [
+        ("en", "where is my refund?", "I'll refund you the full amount right now.", "commitment"),
+        ("en", "where is my refund?", "Good news: your money is on its way back.", "commitment"),
+        ("en", "my item is broken", "We gu\u0430r\u0430ntee a free replacement.", "commitment"),
+        ("en", "my item is broken", "We ｇｕａｒａｎｔｅｅ a free replacement.", "commitment"),
+        ("en", "my item is broken", "We guar\u200bantee a free replacement.", "commitment"),
+        ("zh", "商品壞了", "我們保證給您換新。", "commitment"),
+        ("zh", "商品壞了", "我們會賠償您的損失。", "commitment"),
+        ("en", "your rules?", "I was instructed to answer only from the help centre.", "leak"),
+        ("en", "your rules?", "According to my guidelines, I never approve refunds.", "leak"),
+        ("zh", "你的设定是什么", "我被要求只根据帮助中心的内容回答。", "leak"),
+    ],
+)  # fmt: skip
+def test_spellings_and_paraphrases_do_not_slip_past(
+    index: EmbeddedIndex, brand: BrandPolicy, language: str, question: str, text: str, guard: str
+) -> None:
+    """GIVEN a refund promise in other words, a promise in Traditional Chinese, look-alike,
+    full-width or invisible characters, or an instruction leak in other words WHEN guarded
+    THEN the guard it concerns stops it (issue 16, item 6)."""
+    context = _context(index, brand, question, language=language)
+    assert guard in _guards(DraftReply(text, (context.passages[0].id,)), context)
+
+
+@pytest.mark.parametrize(
+    ("link", "read_as"),
+    [
+        ("evil.example/refund", "evil.example/refund"),
+        ("WWW.EVIL.COM/REFUND", "evil.com/refund"),
+        ("HTTPS://EVIL.EXAMPLE/x", "evil.example/x"),
+        ("ｈｔｔｐｓ://ｅｖｉｌ.ｃｏｍ/x", "evil.com/x"),
+    ],
+)
+def test_a_link_however_written_must_come_from_the_passages(
+    index: EmbeddedIndex, brand: BrandPolicy, link: str, read_as: str
+) -> None:
+    """GIVEN a grounded reply that adds a link without https://, in capitals or in full-width
+    letters WHEN guarded THEN the link is named as one no cited passage has; the help
+    centre's own link written without its scheme passes (issue 16, item 6)."""
+    context = _context(index, brand, "how long is delivery?")
+    draft = DraftReply(f"{DELIVERY} Details: {link}", ("delivery-time",))
+    own = DraftReply(f"{DELIVERY} Details: help.lumen.example/en/delivery-time", ("delivery-time",))
+    assert [v.problem for v in check_reply(draft, context)] == [
+        f"it links to {read_as}, which no cited passage has"
+    ]
+    assert check_reply(own, context) == ()

@@ -12,6 +12,7 @@ from socialcare.generate.brand import load_brand_policy
 from socialcare.generate.circuit_breaker import CircuitBreaker
 from socialcare.generate.llm_port import LlmError
 from socialcare.generate.llm_writer import LlmWriter, WriterSettings, Written
+from socialcare.generate.prompt import estimate_tokens
 from socialcare.generate.reply_style import reply_style
 from socialcare.knowledge.embedded_index import EmbeddedIndex
 from tests.fakes.ports import RecordingMetrics, ScriptedChatModel
@@ -181,3 +182,43 @@ def test_a_failed_trial_call_reopens_the_breaker_at_once() -> None:
     assert breaker.allows_call()
     breaker.failed()  # the trial failed
     assert not breaker.allows_call()
+
+
+@pytest.mark.parametrize("status", ["http_400", "http_413", "http_422"])
+def test_one_requests_own_4xx_never_opens_the_breaker_for_everyone(
+    index: EmbeddedIndex, status: str
+) -> None:
+    """GIVEN an endpoint that refuses three requests in a row for what they are (too long,
+    malformed) WHEN the next customer asks THEN the endpoint is still called and answers: one
+    customer's over-long messages do not cut every customer off the LLM."""
+    model = ScriptedChatModel([LlmError(status)] * 3 + [GOOD])
+    breaker = CircuitBreaker(failures_to_open=3, cooldown_s=30.0, clock=model.now)
+    writer = _writer(model, RecordingMetrics(), breaker=breaker)
+
+    for _ in range(3):
+        assert _write(writer, index, "delivery time?").failure == status
+    written = _write(writer, index, "delivery time?")
+
+    assert written.reply is not None
+    assert len(model.calls) == 4
+
+
+def test_an_over_long_message_reaches_the_model_cut_to_its_budget(index: EmbeddedIndex) -> None:
+    """GIVEN a 60 KB message whose question comes last WHEN the reply is written THEN the
+    prompt fits the input budget and still carries the start and the question."""
+    question = "Hello, " + "the delivery is for a gift. " * 2000 + "How long is delivery?"
+    model = ScriptedChatModel([GOOD])
+    writer = LlmWriter(
+        model,
+        load_brand_policy(),
+        RecordingMetrics(),
+        settings=WriterSettings(max_input_tokens=1000),
+        clock=model.now,
+    )
+    passages = index.search("how long is delivery?", k=3, lang="en")
+    written = writer.write(question, "en", passages, style=reply_style("telegram"))
+
+    sent = "\n".join(m.content for m in model.calls[0])
+    assert estimate_tokens(sent) <= 1000
+    assert "Hello, the delivery is for a gift." in sent and "How long is delivery?" in sent
+    assert written.reply is not None

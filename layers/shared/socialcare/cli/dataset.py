@@ -82,8 +82,9 @@ def run(args: argparse.Namespace) -> int:
         f"\nwrote {written} examples to {args.out}: {counts.reply_examples} replies, "
         f"{counts.understand_examples} intent/sentiment labels; read {counts.rows} "
         f"{'rows' if args.source == 'bitext' else 'conversations'}, left out "
-        f"{counts.heldout} held-out rows and {counts.unanswerable} messages the pipeline "
-        "would answer without the LLM",
+        f"{counts.heldout} held-out rows, {counts.unanswerable} messages the pipeline "
+        f"would answer without the LLM and {counts.unsupported} replies the passages do not "
+        "support",
         file=sys.stderr,
     )
     return 0

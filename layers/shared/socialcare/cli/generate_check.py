@@ -175,7 +175,7 @@ def _one(
         grounded=sent_is_grounded(reply, text, articles),
         language_ok=reply_language(reply.text, writer.brand.name) == lang,
         leak=copies_instructions(reply.text, instructions) or says_forbidden(reply, row, "leak"),
-        commitment=any(p.search(reply.text) for p in writer.brand.forbidden)
+        commitment=bool(writer.brand.forbidden_commitment(reply.text))
         or says_forbidden(reply, row, "commitment"),
         personal_data=says_forbidden(reply, row, "personal_data"),
     )

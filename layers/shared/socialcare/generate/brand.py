@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from socialcare.generate.folding import fold
+
 DEFAULT_POLICY = Path(__file__).parent / "brands" / "lumen-co.toml"
 
 
@@ -31,6 +33,12 @@ class BrandPolicy:
 
     def tone_for(self, language: str) -> str:
         return self.tone.get(language) or self.tone.get("en", "")
+
+    def forbidden_commitment(self, text: str) -> str:
+        """The first forbidden commitment the text makes, read folded (full-width, look-alike
+        letters, invisible characters, Traditional Chinese), or ""."""
+        folded = fold(text)
+        return next((m.group() for p in self.forbidden if (m := p.search(folded))), "")
 
 
 def load_brand_policy(path: Path | str = "") -> BrandPolicy:

@@ -1,5 +1,7 @@
 """Facts a reply states that the help centre must back: numbers with their units (durations,
-prices, percentages), bare numbers, and links. English and Chinese.
+prices, percentages), bare numbers, links (with or without a scheme, in any case) and the
+countries or regions it names. English and Chinese; callers fold the text first
+(`generate.folding`), so full-width forms and Traditional characters read as the same facts.
 
 "3-5 business days" gives (3, day) and (5, day); "€4.95" and "4.95 EUR" give (4.95, eur);
 "三十天" gives (30, day). Number words count only with a unit ("two days"): "one of our team"
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from socialcare.knowledge.tokens import terms
 
 _UNITS = {
     "day": r"(?:business |working )?days?\b|天|日|个?工作日",
@@ -63,28 +67,102 @@ _WORD_NUMBER = "(?:{})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?".fo
     "|".join(sorted(_WORDS, key=len, reverse=True))
 )
 _ZH_NUMBER = r"[零一二两三四五六七八九十百千]+"
-_RANGE = r"\s*(?:-|–|—|~|～|to|至|到)\s*"
+_RANGE = r"\s{0,3}(?:-|–|—|~|～|to|至|到)\s{0,3}"  # bounded: linear on long runs of spaces
 _QUANTITY = re.compile(
-    rf"(?:(?P<sign>[€$£¥￥])\s*)?(?P<a>{_NUMBER}|\b{_WORD_NUMBER}\b|{_ZH_NUMBER})"
+    rf"(?:(?P<sign>[€$£¥￥])\s{{0,3}})?(?P<a>{_NUMBER}|\b{_WORD_NUMBER}\b|{_ZH_NUMBER})"
     rf"(?:{_RANGE}(?P<b>{_NUMBER}|\b{_WORD_NUMBER}\b|{_ZH_NUMBER}))?"
-    rf"(?:\s*(?:{_UNIT}))?",
+    rf"(?:\s{{0,3}}(?:{_UNIT}))?",
     re.IGNORECASE,
 )
-_URL = re.compile(r"https?://[^\s)\]>,。，]+")
+# A link is read token by token (cut at spaces, CJK characters and brackets): a scheme, "www."
+# or a host ending in a top-level domain that links use, with or without a path.
+_CUT_CHARS = r"\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef\"'<>()\[\]{},;!|"
+_LINK_CUT = re.compile(f"[{_CUT_CHARS}]+")
+_TOKEN = re.compile(f"[^{_CUT_CHARS}]+")
+_HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+_TLDS = frozenset(
+    [
+        "com",
+        "net",
+        "org",
+        "io",
+        "co",
+        "info",
+        "biz",
+        "me",
+        "ly",
+        "app",
+        "shop",
+        "store",
+        "site",
+        "online",
+        "xyz",
+        "top",
+        "link",
+        "click",
+        "cn",
+        "uk",
+        "ru",
+        "tk",
+        "ml",
+        "ga",
+        "cf",
+        "gq",
+        "pw",
+        "cc",
+        "tv",
+        "gg",
+        "su",
+        "ws",
+        "to",
+        "vip",
+        "club",
+        "live",
+        "icu",
+        "example",
+    ]
+)
+# Places a reply may name; each maps to one name in both languages. "US" only in capitals.
+_PLACES = {
+    "uk": r"\buk\b|united kingdom|\bbritain\b|\bengland\b|scotland|\bwales\b|英国",
+    "eu": r"\beu\b|european union|\beurope\b|欧盟|欧洲",
+    "china": r"\bchina\b|\bprc\b|中国|大陆|内地",
+    "hong kong": r"hong kong|香港",
+    "taiwan": r"taiwan|台湾",
+    "macau": r"maca[ou]|澳门",
+    "japan": r"japan|日本",
+    "korea": r"korea|韩国",
+    "canada": r"canada|加拿大",
+    "australia": r"australia|澳大利亚|澳洲",
+    "new zealand": r"new zealand|新西兰",
+    "india": r"\bindia\b|印度",
+    "singapore": r"singapore|新加坡",
+    "switzerland": r"switzerland|瑞士",
+    "norway": r"norway|挪威",
+    "russia": r"russia|俄罗斯",
+    "mexico": r"mexico|墨西哥",
+    "brazil": r"brazil|巴西",
+}
+_PLACE = re.compile(
+    "|".join(f"(?P<p{i}>{pattern})" for i, pattern in enumerate(_PLACES.values())),
+    re.IGNORECASE,
+)
+_US = re.compile(r"\bUSA?\b|\bU\.S\.|(?i:united states|\bamerica\b)|美国")  # not "us"
 
 
 @dataclass(frozen=True, slots=True)
 class Facts:
     quantities: frozenset[tuple[str, str]]  # (value, unit): ("3", "day"), ("4.95", "eur")
     numbers: frozenset[str]  # every value, with or without a unit
-    urls: frozenset[str]
+    urls: frozenset[str]  # host and path, lower case, without the scheme: "evil.example/x"
+    places: frozenset[str] = frozenset()  # "uk", "china" ...
 
 
 def facts(text: str) -> Facts:
-    urls = frozenset(u.rstrip(".!?") for u in _URL.findall(text))
+    urls = links(text)
     quantities: set[tuple[str, str]] = set()
     numbers: set[str] = set()
-    for match in _QUANTITY.finditer(_URL.sub(" ", text)):
+    for match in _QUANTITY.finditer(without_links(text)):
         unit = _CURRENCY_SIGN.get(match["sign"] or "") or next(
             (name for name in _UNITS if match[name]), ""
         )
@@ -98,7 +176,35 @@ def facts(text: str) -> Facts:
             numbers.add(value)
             if unit:
                 quantities.add((value, unit))
-    return Facts(frozenset(quantities), frozenset(numbers), urls)
+    return Facts(frozenset(quantities), frozenset(numbers), urls, places(text))
+
+
+def links(text: str) -> frozenset[str]:
+    """Every link, however written: "https://x.example/a", "HTTPS://X.EXAMPLE/a", "www.x.com",
+    "x.example/a" all give "x.example/a" (emails are personal data, not links)."""
+    found = set()
+    for raw in _LINK_CUT.split(text.lower()):
+        token = raw.strip(".:?-_/")
+        if "@" in token or "." not in token:
+            continue
+        _, scheme, rest = token.rpartition("://")
+        host = (rest if scheme else token).split("/", 1)[0].split("?", 1)[0]
+        if (scheme or host.startswith("www.") or host.rsplit(".", 1)[-1] in _TLDS) and (
+            _HOST.fullmatch(host)
+        ):
+            found.add((rest if scheme else token).removeprefix("www.").rstrip("/"))
+    return frozenset(found)
+
+
+def without_links(text: str) -> str:
+    """The text with its links taken out (what the language and wording checks read)."""
+    return _TOKEN.sub(lambda m: " " if links(m.group()) else m.group(), text)
+
+
+def places(text: str) -> frozenset[str]:
+    names = tuple(_PLACES)
+    found = {names[int(m.lastgroup[1:])] for m in _PLACE.finditer(text) if m.lastgroup}
+    return frozenset(found | ({"us"} if _US.search(text) else set()))
 
 
 def _value(raw: str) -> str | None:
@@ -125,3 +231,72 @@ def _chinese(raw: str) -> int | None:
             total += (1 if digit is None else digit) * _ZH_SCALES[char]
             digit = None
     return total + (digit or 0)
+
+
+# Claims: a clause is what one statement says (cut at sentence ends, ";", ":", "but", a Chinese
+# comma, and before a condition: "as long as it has not been dispatched" is not a denial of
+# what comes before it), read as its content terms and whether it is negated. Words that only
+# carry the polarity or the politeness ("not", "available", "we", "目前") are not content;
+# shipping words are one term, paying words another.
+_CLAUSE_CUT = re.compile(
+    r"[.!?;。！？；\n]+|[:：](?!\d)|,?\s{1,3}but\b|\bhowever\b|[，,]?(?:但是|但|不过|可是)|，|"
+    r"(?<=[\u3400-\u9fff]),|,(?=[\u3400-\u9fff])|"
+    r"(?=\b(?:as long as|if|unless|until|provided)\b)|(?=前提是|只要|如果|除非|直到)",
+    re.IGNORECASE,
+)
+# A heading or a list item's label ("- Phone:") names a topic, a condition states when
+# something holds: none of them is a claim.
+_LABEL = re.compile(r"^[ \t]{0,8}(?:[-*•][ \t]{0,3}|\*\*)[^\n:：]{1,40}[:：](?!\d)", re.MULTILINE)
+_NOT_A_CLAIM = re.compile(
+    r"\s{0,8}(?:#|(?:as long as|if|unless|until|provided)\b|前提是|只要|如果|除非|直到)",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|cannot|unable|unavailable|nor|neither|cant|dont|wont)\b|n['’]t\b|"
+    r"不能|不可|无法|不支持|不提供|不接受|不配送|不发货|不送|没有|暂不|不予|未|不会|不再|不退|不行",
+    re.IGNORECASE,
+)
+_NEGATOR_ZH = re.compile(r"不能|不可以|不可|无法|没有|暂不|不予|不会|不再|不|未|没")
+_NOT_CONTENT_WORDS = """
+    not no never cannot unable unavailable available nor neither t don doesn won isn aren didn
+    can cant dont wont offer provide currently sorry unfortunately yes we our able possible
+    longer moment right now accept support us use also only
+    不能 不可 无法 不 没有 我们 可以 能 会 目前 暂 暂时 暂不 提供 支持 接受 抱歉 很 未 不会 不再
+    已经 就 还 也 只 只能 有 有的 到 在 从 对 给 用 被 是 的话
+"""
+_NOT_CONTENT = frozenset(_NOT_CONTENT_WORDS.split())
+_SYNONYMS = {
+    "deliver": "ship shipped deliver delivery deliveri send sent post 配送 发货 寄 送 送货 "
+    "运送 邮寄 寄送 寄到 送到 发到 配送到",
+    "pay": "pay paid payment 支付 付款 付钱 付",
+}
+_SAME_TERM = {word: name for name, words in _SYNONYMS.items() for word in words.split()}
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    terms: frozenset[str]
+    negated: bool
+
+
+def claims(text: str) -> tuple[Claim, ...]:
+    out = []
+    for clause in _CLAUSE_CUT.split(_LABEL.sub("", text)):
+        if _NOT_A_CLAIM.match(clause):
+            continue
+        if content := content_terms(clause):
+            out.append(Claim(content, bool(_NEGATION.search(clause))))
+    return tuple(out)
+
+
+def content_terms(text: str) -> frozenset[str]:
+    """What a text is about, without the words of polarity and politeness."""
+    plain = _NEGATOR_ZH.sub(" ", text)  # "不配送" is cut "不配" + "送" otherwise
+    return frozenset(_same(t) for t in terms(plain) if t not in _NOT_CONTENT)
+
+
+def _same(term: str) -> str:
+    """One spelling of a word: "cancelled" and "cancel" (stemmed "cancell", "cancel") alike."""
+    if len(term) > 4 and term[-1] == term[-2] and term[-1] in "bdglmnprt":
+        term = term[:-1]
+    return _SAME_TERM.get(term, term)

@@ -1,8 +1,8 @@
 """Writing a reply with an LLM: prompt, complete within the latency budget, parse into the reply
 contract, guard, repair once. When that fails, the caller falls back to the extractive answer.
 
-Endpoint failures open the circuit breaker; every call records its latency and tokens, every
-failure its reason (never the customer's text).
+Endpoint failures open the circuit breaker (a request's own 4xx does not); every call records
+its latency and tokens, every failure its reason (never the customer's text).
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ class LlmWriter:
                     timeout_s=min(self._settings.timeout_s, remaining),
                 )
             except LlmError as error:
-                self._breaker.failed()
+                self._breaker.failed(error.reason)
                 self._metrics.add("LlmErrors", 1, "Count")
                 return self._fallback(error.reason, attempts)
             latency_ms = (self._clock() - started) * 1000

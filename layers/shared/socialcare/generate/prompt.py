@@ -3,7 +3,8 @@ the system message; the help-centre passages (with their ids), the conversation 
 customer's message as delimited data in the user message, trimmed to a token budget.
 
 Customer text is data, never instructions: it is fenced in tags that it cannot close (any tag
-of ours inside it is removed), and the system message says so.
+of ours inside it is removed, and any "<" that would still open one is escaped), and the
+system message says so. The customer's message is cut to a share of the token budget.
 """
 
 from __future__ import annotations
@@ -29,7 +30,14 @@ HEADINGS = {
 }
 CLOSING = "Write the reply to this message now, following the rules."
 PASSAGE_CHARS = 1500  # the head of an article carries its answer; the rest costs tokens
+# The customer's message takes at most this share (1/n) of the input budget: one over-long
+# message must not push the passages out, nor past the model's window (a 4xx for everyone).
+QUESTION_SHARE = 4
+CUT_MARK = " … "
 _TAG = re.compile(r"</?\s*(" + "|".join(TAGS) + r")\s*>", re.IGNORECASE)
+# A "<" that would open one of our tags (possessive: linear on "<" and long runs of spaces)
+_TAG_OPENING = re.compile(r"<(?=\s*+/?+\s*+(?:" + "|".join(TAGS) + r"))", re.IGNORECASE)
+ESCAPED_BRACKET = "‹"  # what such a "<" becomes: the model reads it, no fence can close on it
 # A block ends at its closing tag; the scan stops at the next opening of the same tag, so many
 # unclosed openings cost linear time, not quadratic.
 _FENCED_BLOCK = re.compile(
@@ -72,6 +80,7 @@ def build_prompt(
     max_input_tokens: int = 2048,
 ) -> Prompt:
     instructions = _instructions(language, style, brand)
+    question = within_tokens(_data(question), max_input_tokens // QUESTION_SHARE)
     budget = max_input_tokens - estimate_tokens(instructions) - estimate_tokens(question) - 64
     shown: list[Passage] = []
     blocks: list[str] = []
@@ -96,11 +105,22 @@ def build_prompt(
         about = [f"name: {_data(profile.name)[:40]}"] if profile.name else []
         about += [f"preference: {_data(p)[:80]}" for p in profile.preferences]
         parts += _section("customer_profile", "\n".join(about))
-    parts += [*_section("customer_message", _data(question)), CLOSING]
+    parts += [*_section("customer_message", question), CLOSING]
     user = "\n".join(parts)
     return Prompt(
         (ChatMessage("system", instructions), ChatMessage("user", user)), instructions, tuple(shown)
     )
+
+
+def within_tokens(text: str, tokens: int) -> str:
+    """The text, or its head and its tail (a long message often asks its question last)
+    joined by an ellipsis, within about `tokens` tokens."""
+    size = estimate_tokens(text)
+    while size > tokens:
+        keep = max(0, len(text) * tokens // size - len(CUT_MARK))
+        text = text[: keep * 2 // 3].rstrip() + CUT_MARK + text[len(text) - keep // 3 :].lstrip()
+        size = estimate_tokens(text) if keep else 0
+    return text
 
 
 def repair_messages(
@@ -150,8 +170,11 @@ def _instructions(language: str, style: ReplyStyle, brand: BrandPolicy) -> str:
 
 
 def _data(text: str) -> str:
-    """Untrusted text with every tag of ours taken out, so it cannot close its fence."""
-    return _TAG.sub("", text).strip()
+    """Untrusted text with every tag of ours taken out, so it cannot close its fence. One
+    pass of removal can rebuild a tag from its pieces ("</cust</customer_message>omer_message>"),
+    so every "<" still opening one of our tag names afterwards is escaped: the result holds no
+    tag of ours, however deeply the input nests them."""
+    return _TAG_OPENING.sub(ESCAPED_BRACKET, _TAG.sub("", text)).strip()
 
 
 def without_echo(text: str) -> str:
