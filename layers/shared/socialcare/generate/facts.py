@@ -79,7 +79,7 @@ _QUANTITY = re.compile(
 _CUT_CHARS = r"\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef\"'<>()\[\]{},;!|"
 _LINK_CUT = re.compile(f"[{_CUT_CHARS}]+")
 _TOKEN = re.compile(f"[^{_CUT_CHARS}]+")
-_HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+_HOST = re.compile(r"(?<![a-z0-9-])[a-z0-9-]++(?:\.[a-z0-9-]+)+")  # from a run's start: linear
 _TLDS = frozenset(
     [
         "com",
