@@ -38,6 +38,11 @@ class Thresholds:
     unsure_intent: float = 0.5  # the intent model below this (or "other") defers to the topic
     sure_order_topic: float = 0.9  # ... when the topic model is this sure of an order topic
     order_in_domain: float = 0.88  # ... and the message this close to a topic anchor
+    # The labelled examples' reading (knowledge/examples.py, centred cosines): when its nearest
+    # article is the search's best, at least this close and this far ahead of the next
+    # article, the two agree: answer.
+    example_near: float = 0.4
+    example_margin: float = 0.08
 
 
 THRESHOLDS = Thresholds()
@@ -91,8 +96,9 @@ def weigh(
     else ask what they mean (`vague`: a few words with no question word) or decline. A vague
     statement that does not even ask (`asks`: a question mark) needs more to be answered."""
     sure = confidence(probe, intent, thresholds, articles)
-    needed = thresholds.vague_answer if vague and not asks else thresholds.answer
-    if sure >= needed:
+    statement = vague and not asks
+    needed = thresholds.vague_answer if statement else thresholds.answer
+    if sure >= needed or (not statement and examples_agree(probe, thresholds)):
         return Verdict(Choice.ANSWER, (probe.passages[0],), sure)
     candidates = [p for p in probe.passages[:2] if p.score >= thresholds.candidate]
     close = len(candidates) == 2 and candidates[0].score - candidates[1].score < thresholds.margin
@@ -101,6 +107,20 @@ def weigh(
     if vague:
         return Verdict(Choice.CLARIFY, (), sure)
     return Verdict(Choice.DECLINE, (), sure)
+
+
+def examples_agree(probe: Probe, thresholds: Thresholds = THRESHOLDS) -> bool:
+    """Whether the nearest labelled examples name the search's best article, clearly: the
+    message is close to a labelled phrasing of that article's question and closer to it than to
+    any other article's."""
+    if not probe.passages or probe.reading is None or len(probe.reading.articles) < 2:
+        return False
+    (article, near), (_, second) = probe.reading.articles[:2]
+    return (
+        article == probe.passages[0].id
+        and near >= thresholds.example_near
+        and near - second >= thresholds.example_margin
+    )
 
 
 def read_intent(
