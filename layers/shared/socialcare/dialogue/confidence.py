@@ -69,7 +69,11 @@ def confidence(
     language the intent model does not read, the only agreement there is)."""
     if not probe.passages:
         return 0.0
-    if probe.reading is not None and probe.reading.nearest < thresholds.in_domain:
+    if (
+        probe.reading is not None
+        and probe.reading.nearest < thresholds.in_domain
+        and not _examples_name(probe, thresholds.example_near)
+    ):
         return 0.0
     best = probe.passages[0]
     sure = best.score + (thresholds.agree_bonus if articles.get(intent) == best.id else 0.0)
@@ -120,6 +124,19 @@ def examples_agree(probe: Probe, thresholds: Thresholds = THRESHOLDS) -> bool:
         article == probe.passages[0].id
         and near >= thresholds.example_near
         and near - second >= thresholds.example_margin
+    )
+
+
+def _examples_name(probe: Probe, near: float) -> bool:
+    """Whether the nearest labelled examples' first article, at least this close, is the
+    search's best."""
+    reading = probe.reading
+    return bool(
+        probe.passages
+        and reading is not None
+        and reading.articles
+        and reading.articles[0][0] == probe.passages[0].id
+        and reading.articles[0][1] >= near
     )
 
 
