@@ -10,7 +10,7 @@ stop (docs/decisions.md).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -102,10 +102,15 @@ def weigh(
     sure = confidence(probe, intent, thresholds, articles)
     statement = vague and not asks
     needed = thresholds.vague_answer if statement else thresholds.answer
-    if sure >= needed or (not statement and examples_agree(probe, thresholds)):
+    if sure >= needed:
         return Verdict(Choice.ANSWER, (probe.passages[0],), sure)
     candidates = [p for p in probe.passages[:2] if p.score >= thresholds.candidate]
     close = len(candidates) == 2 and candidates[0].score - candidates[1].score < thresholds.margin
+    # The labelled examples settle it when they clearly name the best article, or one of two
+    # close ones; not for a vague statement, which they cannot read either.
+    agreed = None if statement else _examples_pick(probe, candidates if close else (), thresholds)
+    if agreed is not None:
+        return Verdict(Choice.ANSWER, (agreed,), sure)
     if sure and close:
         return Verdict(Choice.CLARIFY, tuple(candidates), sure)
     if vague:
@@ -113,31 +118,35 @@ def weigh(
     return Verdict(Choice.DECLINE, (), sure)
 
 
-def examples_agree(probe: Probe, thresholds: Thresholds = THRESHOLDS) -> bool:
-    """Whether the nearest labelled examples name the search's best article, clearly: the
-    message is close to a labelled phrasing of that article's question and closer to it than to
-    any other article's."""
-    if not probe.passages or probe.reading is None or len(probe.reading.articles) < 2:
-        return False
-    (article, near), (_, second) = probe.reading.articles[:2]
-    return (
-        article == probe.passages[0].id
-        and near >= thresholds.example_near
-        and near - second >= thresholds.example_margin
-    )
+def _examples_pick(
+    probe: Probe, candidates: Sequence[Passage], thresholds: Thresholds
+) -> Passage | None:
+    """The search's best article, or one of the close candidates, when the nearest labelled
+    examples name it clearly: the message is close to a labelled phrasing of that article's
+    question and closer to it than to any other article's."""
+    nearest = _nearest_example(probe)
+    if nearest is None:
+        return None
+    article, near, margin = nearest
+    if near < thresholds.example_near or margin < thresholds.example_margin:
+        return None
+    return next((p for p in (*probe.passages[:1], *candidates) if p.id == article), None)
+
+
+def _nearest_example(probe: Probe) -> tuple[str, float, float] | None:
+    """The labelled examples' first article, its cosine and its lead over the second's."""
+    reading = probe.reading
+    if not probe.passages or reading is None or len(reading.articles) < 2:
+        return None
+    (article, near), (_, second) = reading.articles[:2]
+    return article, near, near - second
 
 
 def _examples_name(probe: Probe, near: float) -> bool:
     """Whether the nearest labelled examples' first article, at least this close, is the
     search's best."""
-    reading = probe.reading
-    return bool(
-        probe.passages
-        and reading is not None
-        and reading.articles
-        and reading.articles[0][0] == probe.passages[0].id
-        and reading.articles[0][1] >= near
-    )
+    nearest = _nearest_example(probe)
+    return nearest is not None and nearest[0] == probe.passages[0].id and nearest[1] >= near
 
 
 def read_intent(
