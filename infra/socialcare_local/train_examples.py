@@ -5,8 +5,9 @@ socialcare/knowledge/examples.py.
 
 The examples, each labelled with the shipped article that answers it: the Bitext training split
 (English; its intent names the article), our Chinese training messages
-(socialcare/understand/data/intents_zh_train.jsonl), and each help-centre article's title (en
-and zh). Nothing held out is used: the held-out Bitext rows and every decision set stay unseen.
+(socialcare/understand/data/intents_zh_train.jsonl), each help-centre article's title (en and
+zh) and its plain question (en and zh: the topic model's questions, and two for the articles
+no Bitext topic covers). Nothing held out is used: the held-out Bitext rows and every decision set stay unseen.
 Stored centred on their mean, as int8. numpy here, at build time; the file is read without it.
 Takes a few minutes (embedding about 4,300 messages); shows progress.
 """
@@ -25,6 +26,13 @@ from socialcare.knowledge.examples import MODEL, centred
 from socialcare.knowledge.topics import SHIPPED_ARTICLE
 from socialcare.understand.datasets import DATA, labelled
 from socialcare_local.bitext import SPLIT, utterances
+from socialcare_local.train_topics import QUESTIONS
+
+# The plain question of the shipped articles that no Bitext topic covers.
+MORE_QUESTIONS = {
+    "returns-policy": ("How do I return an item?", "怎么退货？"),
+    "support-hours": ("When is customer service open?", "客服什么时间上班？"),
+}
 
 HELPCENTRE = MODEL.parent / "helpcentre"
 _TITLE = re.compile(r"^title: *(.+)$", re.MULTILINE)
@@ -39,6 +47,9 @@ def examples() -> list[tuple[str, str]]:
             title = _TITLE.search(path.read_text(encoding="utf-8"))
             if title:
                 out.append((title.group(1).strip(), path.stem))
+    questions = [(SHIPPED_ARTICLE[topic], pair) for topic, pair in sorted(QUESTIONS.items())]
+    for article, pair in [*questions, *MORE_QUESTIONS.items()]:
+        out += [(question, article) for question in pair]
     return out
 
 
@@ -54,7 +65,7 @@ def model(pairs: list[tuple[str, str]], vectors: np.ndarray) -> dict[str, object
     order = [i for a in articles for i in rows[a]]
     packed = b"".join(centred(list(vectors[i]), mean_list, scale) for i in order)
     return {
-        "about": "socialcare_local.train_examples: Bitext train split, Chinese training, titles",
+        "about": "socialcare_local.train_examples: Bitext train, Chinese training, titles, questions",
         "split": SPLIT,
         "mean": base64.b64encode(mean.astype(np.float32).tobytes()).decode(),
         "scale": scale,
