@@ -7,9 +7,9 @@ The examples, each labelled with the shipped article that answers it: the Bitext
 (English; its intent names the article), our Chinese training messages
 (socialcare/understand/data/intents_zh_train.jsonl), each help-centre article's title (en and
 zh) and its plain question (en and zh: the topic model's questions, and two for the articles
-no Bitext topic covers). Nothing held out is used: the held-out Bitext rows and every decision set stay unseen.
-Stored centred on their mean, as int8. numpy here, at build time; the file is read without it.
-Takes a few minutes (embedding about 4,300 messages); shows progress.
+no Bitext topic covers). Nothing held out is used: the held-out Bitext rows and every decision
+set stay unseen. Stored centred on their mean, as int8. numpy here, at build time; the file is
+read without it. Takes a few minutes (embedding about 4,300 messages); shows progress.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def model(pairs: list[tuple[str, str]], vectors: np.ndarray) -> dict[str, object
     order = [i for a in articles for i in rows[a]]
     packed = b"".join(centred(list(vectors[i]), mean_list, scale) for i in order)
     return {
-        "about": "socialcare_local.train_examples: Bitext train, Chinese training, titles, questions",
+        "about": "socialcare_local.train_examples: Bitext train, Chinese train, titles, questions",
         "split": SPLIT,
         "mean": base64.b64encode(mean.astype(np.float32).tobytes()).decode(),
         "scale": scale,

@@ -56,16 +56,15 @@ class Examples:
         mean.frombytes(base64.b64decode(data["mean"]))
         return cls(groups, mean.tolist(), float(data["scale"]), base64.b64decode(data["vectors"]))
 
-    def vote(self, vector: list[float], top: int = 3) -> tuple[tuple[str, float], ...]:
-        """The articles whose examples lie nearest the message, with the cosine of each one's
-        nearest example, best first."""
+    def vote(self, vector: list[float]) -> tuple[tuple[str, float], ...]:
+        """Every article with the cosine of its nearest example to the message, best first."""
         if not self._rows:
             return ()
         query = centred(vector, self._mean, self._scale)
         dots = _dots(query, self._vectors, self._rows)
         scored = [(g.article, max(dots[g.start : g.end]) / self._scale**2) for g in self.groups]
         scored.sort(key=lambda pair: -pair[1])
-        return tuple((article, round(score, 4)) for article, score in scored[:top])
+        return tuple((article, round(score, 4)) for article, score in scored)
 
 
 def centred(vector: list[float], mean: list[float], scale: float) -> bytes:

@@ -84,7 +84,7 @@ class Reading:
 
     ranked: tuple[tuple[str, float], ...]  # (topic, probability), most likely first
     nearest: float
-    # (article, cosine of its nearest labelled example), nearest first: knowledge/examples.py
+    # every (article, cosine of its nearest labelled example), nearest first: knowledge/examples.py
     articles: tuple[tuple[str, float], ...] = ()
 
     @property
@@ -153,7 +153,7 @@ class Topics:
 
     def read(self, vector: list[float], top: int = 3) -> Reading:
         ranked = tuple((t.name, p) for p, t in self.classify(vector)[:top])
-        articles = self._examples.vote(vector, top) if self._examples else ()
+        articles = self._examples.vote(vector) if self._examples else ()
         return Reading(ranked, max(_dots(self._references, vector), default=0.0), articles)
 
     def expansion(self, reading: Reading, lang: str) -> Expansion | None:
