@@ -66,9 +66,9 @@ def test_dev_set_figures(tmp_path: Path) -> None:
     assert figures["messages"] == len(decisions.cases(DEV_SET))
 
     assert figures["overall"]["wrong"] <= 0.03
-    assert figures["overall"]["right"] >= 0.77
-    assert figures["per_language"]["en"]["right"] >= 0.73
-    assert figures["per_language"]["zh"]["right"] >= 0.81
+    assert figures["overall"]["right"] >= 0.79
+    assert figures["per_language"]["en"]["right"] >= 0.75
+    assert figures["per_language"]["zh"]["right"] >= 0.83
     assert figures["handoff_recall"] >= 0.98
     assert figures["out_of_scope_declined"] >= 0.95
     assert figures["closers_handed_off"] == 0
@@ -229,10 +229,19 @@ def test_an_article_the_labelled_examples_clearly_name_is_answered(
     assert [p.id for p in verdict.passages] == answered
 
 
-def test_the_labelled_examples_settle_two_close_candidates() -> None:
-    """GIVEN two close articles WHEN the labelled messages nearest the question clearly name
-    the second THEN the second is answered rather than asked about."""
-    examples = (("refund-policy", 0.7), ("get-refund", 0.55), ("track-refund", 0.5))
+@pytest.mark.parametrize(
+    "examples",
+    [
+        (("refund-policy", 0.7), ("get-refund", 0.55), ("track-refund", 0.5)),
+        (("track-refund", 0.8), ("refund-policy", 0.7), ("get-refund", 0.55)),
+    ],
+)
+def test_the_labelled_examples_settle_two_close_candidates(
+    examples: tuple[tuple[str, float], ...],
+) -> None:
+    """GIVEN two close articles WHEN the labelled messages nearest the question clearly prefer
+    the second (as their first article, or only over the other candidate) THEN the second is
+    answered rather than asked about."""
     probe = Probe(
         [_passage("get-refund", 0.52), _passage("refund-policy", 0.50)],
         Reading((), 0.95, examples),

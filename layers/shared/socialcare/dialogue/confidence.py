@@ -139,14 +139,28 @@ def _examples_pick(
 ) -> Passage | None:
     """The search's best article, or one of the close candidates, when the nearest labelled
     examples name it clearly: the message is close to a labelled phrasing of that article's
-    question and closer to it than to any other article's."""
+    question and closer to it than to any other article's (or, of two close candidates, than
+    to the other's)."""
     nearest = _nearest_example(probe)
     if nearest is None:
         return None
     article, near, margin = nearest
-    if near < thresholds.example_near or margin < thresholds.example_margin:
-        return None
-    return next((p for p in (*probe.passages[:1], *candidates) if p.id == article), None)
+    if near >= thresholds.example_near and margin >= thresholds.example_margin:
+        named = next((p for p in (*probe.passages[:1], *candidates) if p.id == article), None)
+        if named is not None:
+            return named
+    return _preferred(probe, candidates, thresholds) if len(candidates) == 2 else None
+
+
+def _preferred(
+    probe: Probe, candidates: Sequence[Passage], thresholds: Thresholds
+) -> Passage | None:
+    """Of two close candidates, the one the labelled examples clearly prefer."""
+    cosine = dict(probe.reading.articles) if probe.reading else {}
+    first, second = sorted(candidates, key=lambda p: -cosine.get(p.id, 0.0))
+    near = cosine.get(first.id, 0.0)
+    lead = near - cosine.get(second.id, 0.0)
+    return first if near >= thresholds.example_near and lead >= thresholds.example_margin else None
 
 
 def _nearest_example(probe: Probe) -> tuple[str, float, float] | None:
