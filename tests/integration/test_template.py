@@ -315,6 +315,7 @@ def test_sam_build_packages_every_function_without_torch(tmp_path: Path) -> None
     knowledge = tmp_path / "SharedLayer/python/socialcare/knowledge"
     assert (knowledge / "index/helpcentre/alias.json").is_file()
     assert (knowledge / "topics.json").is_file()
+    assert (knowledge / "examples.json").is_file()
     # the LLM client and the brand policy ship with the worker
     assert (tmp_path / "SharedLayer/python/huggingface_hub/inference").is_dir()
     assert (tmp_path / "SharedLayer/python/socialcare/generate/brands/lumen-co.toml").is_file()

@@ -7,10 +7,13 @@ import json
 import struct
 
 from socialcare.evaluation.dataset import load
+from socialcare.knowledge.examples import MODEL as EXAMPLES_MODEL
 from socialcare.knowledge.topics import MODEL as TOPIC_MODEL
 from socialcare.understand import datasets
 from socialcare.understand.intents import MAGIC, MODEL_FILE
 from socialcare_local.bitext import SPLIT, TRAIN_CSV, chinese_held_back, utterances
+from socialcare_local.train_examples import examples
+from tests.unit.test_decisions import DEV_SET
 
 
 def test_no_evaluation_row_is_a_training_row() -> None:
@@ -52,3 +55,16 @@ def test_shipped_models_say_they_were_trained_on_this_split() -> None:
     assert header["metadata"]["split_seed"] == datasets.SPLIT_SEED
     assert header["metadata"]["heldout_percent"] == datasets.HELDOUT_PERCENT
     assert topics["split"] == SPLIT
+
+
+def test_the_decisions_labelled_examples_are_training_data_only() -> None:
+    """GIVEN the labelled examples the decision reads (knowledge/examples.json) WHEN their texts
+    are listed THEN none is a held-out Bitext row or a message of the decision development set,
+    and the file records the one split."""
+    texts = {text for text, _ in examples()}
+    held_out = {u.text for u in utterances("test")}
+    dev = {json.loads(line)["text"] for line in DEV_SET.read_text(encoding="utf-8").splitlines()}
+
+    assert len(texts) > 4000
+    assert not texts & (held_out | dev)
+    assert json.loads(EXAMPLES_MODEL.read_text(encoding="utf-8"))["split"] == SPLIT

@@ -20,6 +20,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from socialcare.knowledge import examples as labelled
+from socialcare.knowledge.examples import Examples
+
 MODEL = Path(__file__).parent / "topics.json"
 
 # Which article of the shipped help centre answers each topic (the same id in English and
@@ -81,6 +84,8 @@ class Reading:
 
     ranked: tuple[tuple[str, float], ...]  # (topic, probability), most likely first
     nearest: float
+    # every (article, cosine of its nearest labelled example), nearest first: knowledge/examples.py
+    articles: tuple[tuple[str, float], ...] = ()
 
     @property
     def topic(self) -> str:
@@ -93,9 +98,15 @@ class Reading:
 
 class Topics:
     def __init__(
-        self, topics: list[Topic], scale: float, threshold: float, min_similarity: float
+        self,
+        topics: list[Topic],
+        scale: float,
+        threshold: float,
+        min_similarity: float,
+        examples: Examples | None = None,
     ) -> None:
         self.topics = topics
+        self._examples = examples
         self._scale = scale
         self.threshold = threshold
         self.min_similarity = min_similarity
@@ -107,7 +118,7 @@ class Topics:
         self._by_name = {t.name: t for t in topics}
 
     @classmethod
-    def load(cls, path: Path = MODEL) -> Topics:
+    def load(cls, path: Path = MODEL, examples: Examples | None = None) -> Topics:
         data = json.loads(path.read_text(encoding="utf-8"))
         topics = [
             Topic(
@@ -121,7 +132,11 @@ class Topics:
             for t in data["topics"]
         ]
         return cls(
-            topics, float(data["scale"]), float(data["threshold"]), float(data["min_similarity"])
+            topics,
+            float(data["scale"]),
+            float(data["threshold"]),
+            float(data["min_similarity"]),
+            examples,
         )
 
     def classify(self, vector: list[float]) -> list[tuple[float, Topic]]:
@@ -138,7 +153,8 @@ class Topics:
 
     def read(self, vector: list[float], top: int = 3) -> Reading:
         ranked = tuple((t.name, p) for p, t in self.classify(vector)[:top])
-        return Reading(ranked, max(_dots(self._references, vector), default=0.0))
+        articles = self._examples.vote(vector) if self._examples else ()
+        return Reading(ranked, max(_dots(self._references, vector), default=0.0), articles)
 
     def expansion(self, reading: Reading, lang: str) -> Expansion | None:
         """The likeliest topic's question, if the message is near some topic at all (a classifier
@@ -156,7 +172,8 @@ class Topics:
 
 @cache
 def packaged() -> Topics:
-    return Topics.load()
+    """The shipped topic model, with the shipped labelled examples' article reading."""
+    return Topics.load(examples=labelled.packaged())
 
 
 def _floats(encoded: str) -> array:  # type: ignore[type-arg]
