@@ -1,14 +1,17 @@
 """The reply contract: what the model is asked to return, and its output parsed into it.
 
-The model is asked for JSON: {"text", "citations", "wants_human", "quick_replies"}. Small models
-often write plain text instead; then the text is the reply, `[passage-id]` markers in it are its
-citations and a `[handoff]` marker asks for a person. Either way the guards judge the result.
+The model is asked for JSON: {"text", "citations", "wants_human", "quick_replies"}, and engines
+that decode to a JSON schema (vLLM, SGLang, llama.cpp, TGI) are given it as one, in the form each
+understands: then the draft has the contract's shape by construction. Without a schema, small
+models often write plain text instead; then the text is the reply, `[passage-id]` markers in it
+are its citations and a `[handoff]` marker asks for a person. Either way the guards judge it.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +20,25 @@ CONTRACT = (
     '"wants_human": false, "quick_replies": ["<short follow-up>", ...]}'
 )
 HANDOFF_MARKER = "handoff"
+# How each engine takes a JSON schema on the chat API (LLM_ENGINE): the OpenAI form, which
+# llama.cpp's own server, vLLM and SGLang decode to; llama-cpp-python's server, which refuses
+# that form with a validation error and takes the schema inside "json_object"; TGI's grammar;
+# and none for `transformers serve`, which ignores response_format.
+ENGINES: dict[str, str] = {
+    "openai": "json_schema",
+    "vllm": "json_schema",
+    "sglang": "json_schema",
+    "llama.cpp": "json_schema",
+    "llama-cpp-python": "json_object",
+    "tgi": "grammar",
+    "transformers": "",
+}
+QUICK_REPLY_CHARS = 25
 
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 _MARKER = re.compile(r"\s*\[([A-Za-z0-9][\w-]{0,63})\]")
 _MARKDOWN = re.compile(r"\*\*|__|^#+\s*", re.MULTILINE)
+_OPENED_CONTRACT = re.compile(r'\s*\{\s*"text"\s*:\s*')  # the contract, begun
 _WHOLE_SENTENCES = re.compile(r"^.*[.!?。！？](?=\s|$)", re.DOTALL)
 
 
@@ -34,6 +52,51 @@ class DraftReply:
     quick_replies: tuple[str, ...] = ()
     truncated: bool = False  # the model hit max_tokens: the reply may stop mid-sentence
     structured: bool = False  # it followed the JSON contract
+
+
+def check_engine(engine: str) -> str:
+    """The engine name, or ValueError naming the ones this knows (a typo must not silently
+    turn structured output off)."""
+    if engine not in ENGINES:
+        raise ValueError(f"LLM_ENGINE={engine!r}: one of {', '.join(ENGINES)}")
+    return engine
+
+
+def reply_schema(passage_ids: Sequence[str]) -> dict[str, Any]:
+    """The contract as a JSON schema; its citations can only name the passages shown."""
+    cited: dict[str, Any] = {"type": "string"}
+    if passage_ids:
+        cited["enum"] = list(dict.fromkeys(passage_ids))
+    return {
+        "type": "object",
+        "properties": {
+            "text": {"type": "string", "minLength": 1},
+            "citations": {"type": "array", "items": cited, "minItems": 1, "maxItems": 3},
+            "wants_human": {"type": "boolean"},
+            "quick_replies": {
+                "type": "array",
+                "items": {"type": "string", "maxLength": QUICK_REPLY_CHARS},
+                "maxItems": 3,
+            },
+        },
+        "required": ["text", "citations", "wants_human", "quick_replies"],
+        "additionalProperties": False,
+    }
+
+
+def response_format(engine: str, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The chat API's `response_format` asking `engine` for `schema`; None where it has none."""
+    form = ENGINES[check_engine(engine)]
+    if schema is None or not form:
+        return None
+    if form == "json_object":
+        return {"type": "json_object", "schema": schema}
+    if form == "grammar":
+        return {"type": "json", "value": schema}
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": "reply", "schema": schema, "strict": True},
+    }
 
 
 def parse_reply(raw: str, finish_reason: str = "stop") -> DraftReply:
@@ -50,6 +113,8 @@ def parse_reply(raw: str, finish_reason: str = "stop") -> DraftReply:
             truncated=truncated,
             structured=True,
         )
+    if _OPENED_CONTRACT.match(raw):
+        return _broken_contract(raw)
     text, marked = _strip_markers(raw)
     text = _clean(text)
     if truncated and not text.lstrip().startswith("{"):
@@ -62,6 +127,25 @@ def parse_reply(raw: str, finish_reason: str = "stop") -> DraftReply:
         citations=_unique(c for c in marked if c != HANDOFF_MARKER),
         wants_human=HANDOFF_MARKER in marked,
         truncated=truncated,
+    )
+
+
+def _broken_contract(raw: str) -> DraftReply:
+    """The contract begun but not valid JSON (the engine stopped mid-object, or wrote it
+    wrong): its text when that string is whole (the guards find what it draws on), else the
+    output marked cut off, so that no half-object reaches a customer."""
+    start = _OPENED_CONTRACT.match(raw)
+    try:
+        text, _ = json.JSONDecoder().raw_decode(raw, start.end() if start else 0)
+    except json.JSONDecodeError:
+        text = None
+    if not isinstance(text, str) or not text.strip():
+        return DraftReply(text=raw.strip(), truncated=True)
+    text, marked = _strip_markers(text)
+    return DraftReply(
+        text=_clean(text),
+        citations=_unique(c for c in marked if c != HANDOFF_MARKER),
+        wants_human=HANDOFF_MARKER in marked,
     )
 
 
