@@ -24,9 +24,10 @@ def _run(*command: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("template", ["template.yaml", "inference/sagemaker-tgi.yaml"])
+@pytest.mark.parametrize("template", ["template.yaml", "inference/sagemaker-llm.yaml"])
 def test_cfn_lint_passes(template: str) -> None:
-    """GIVEN the application and its nested inference stack (SageMaker + TGI) THEN both lint."""
+    """GIVEN the application and its nested inference stack (SageMaker + vLLM or TGI) THEN both
+    lint."""
     result = _run(str(ROOT / ".venv/bin/cfn-lint"), template)
     assert result.returncode == 0, result.stdout + result.stderr
 
