@@ -22,13 +22,18 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # The local LLM engine: llama.cpp's OpenAI-compatible server. It builds from source (cmake, g++:
-# about 9 minutes on 2 cores), so the wheel is built once into .cache/wheels and installed from there.
-LLAMA_CPP := llama-cpp-python[server]==0.3.36
+# 10-30 minutes on 2 cores), so the wheel is built once into .cache/wheels and installed from there.
+# For any x86-64 CPU with AVX2, not -march=native: a native build died here with an illegal
+# instruction in AMX code the CPU advertises and its VM does not run. No multimodal library.
+LLAMA_CPP_VERSION := 0.3.36
+LLAMA_CPP_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_BMI2=ON -DLLAVA_BUILD=OFF
 WHEELS := .cache/wheels
 $(VENV)/.llama-cpp: $(VENV)/.installed
-	@ls $(WHEELS)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 || \
-		$(VENV)/bin/pip wheel --quiet --wheel-dir $(WHEELS) '$(LLAMA_CPP)'
-	$(VENV)/bin/pip install --quiet --find-links $(WHEELS) '$(LLAMA_CPP)'
+	@ls $(WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || \
+		CMAKE_ARGS='$(LLAMA_CPP_CMAKE)' $(VENV)/bin/pip wheel --quiet --no-cache-dir --no-deps \
+		--wheel-dir $(WHEELS) llama-cpp-python==$(LLAMA_CPP_VERSION)
+	$(VENV)/bin/pip install --quiet --find-links $(WHEELS) 'llama-cpp-python[server]==$(LLAMA_CPP_VERSION)'
 	touch $@
 
 $(SAM_VENV)/.installed:
