@@ -191,7 +191,7 @@ class LlamaCppServer(LlmServer):
     health_path = "/v1/models"
     # The worker's own budget: the reply within 6 s, repair included.
     parameters: ClassVar[dict[str, str]] = {
-        "LlmMaxTokens": "160",
+        "LlmMaxTokens": "120",
         "LlmMaxInputTokens": "1000",
         "LlmTimeoutSeconds": "5",
         "LlmBudgetSeconds": "6",

@@ -93,3 +93,11 @@ def test_a_contract_broken_inside_its_text_is_marked_cut_off(raw: str) -> None:
     """GIVEN a contract cut inside its text, or written as invalid JSON, with finish_reason
     "stop" WHEN parsed THEN it is marked cut off, so the guards refuse it."""
     assert parse_reply(raw, finish_reason="stop").truncated
+
+
+def test_a_line_break_written_raw_inside_the_text_is_kept() -> None:
+    """GIVEN a schema grammar that let the model write a line break as it is inside the text
+    (llama.cpp's does) WHEN parsed THEN it is the contract, not text cut off."""
+    draft = parse_reply('{"text": "Standard delivery:\n3-5 business days.", "citations": ["d"]}')
+    assert draft.structured
+    assert draft.text == "Standard delivery:\n3-5 business days."

@@ -39,6 +39,8 @@ _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 _MARKER = re.compile(r"\s*\[([A-Za-z0-9][\w-]{0,63})\]")
 _MARKDOWN = re.compile(r"\*\*|__|^#+\s*", re.MULTILINE)
 _OPENED_CONTRACT = re.compile(r'\s*\{\s*"text"\s*:\s*')  # the contract, begun
+# Line breaks written as they are inside a string: schema grammars (llama.cpp's) allow them.
+_LENIENT = json.JSONDecoder(strict=False)
 _WHOLE_SENTENCES = re.compile(r"^.*[.!?。！？](?=\s|$)", re.DOTALL)
 
 
@@ -136,7 +138,7 @@ def _broken_contract(raw: str) -> DraftReply:
     output marked cut off, so that no half-object reaches a customer."""
     start = _OPENED_CONTRACT.match(raw)
     try:
-        text, _ = json.JSONDecoder().raw_decode(raw, start.end() if start else 0)
+        text, _ = _LENIENT.raw_decode(raw, start.end() if start else 0)
     except json.JSONDecodeError:
         text = None
     if not isinstance(text, str) or not text.strip():
@@ -156,7 +158,7 @@ def _json_object(raw: str) -> dict[str, Any] | None:
     if start < 0 or end <= start:
         return None
     try:
-        data = json.loads(candidate[start : end + 1])
+        data = _LENIENT.decode(candidate[start : end + 1])
     except json.JSONDecodeError:
         return None
     return data if isinstance(data, dict) else None
