@@ -101,3 +101,16 @@ def test_a_line_break_written_raw_inside_the_text_is_kept() -> None:
     draft = parse_reply('{"text": "Standard delivery:\n3-5 business days.", "citations": ["d"]}')
     assert draft.structured
     assert draft.text == "Standard delivery:\n3-5 business days."
+
+
+def test_the_contracts_own_placeholders_copied_as_the_answer_are_nothing_said() -> None:
+    """GIVEN SmolLM2 decoding to the schema and copying the prompt's contract as its answer
+    (what generate-check found it sending: "<the reply to the customer>") WHEN parsed THEN the
+    text is empty, which the guards refuse, and the placeholder quick reply is dropped."""
+    raw = (
+        '{"text": "<the reply to the customer>", "citations": ["delivery-time"], '
+        '"wants_human": false, "quick_replies": ["<short follow-up>", "Track my order"]}'
+    )
+    draft = parse_reply(raw)
+    assert draft.text == ""
+    assert draft.quick_replies == ("Track my order",)

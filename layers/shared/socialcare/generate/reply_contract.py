@@ -20,6 +20,9 @@ CONTRACT = (
     '"wants_human": false, "quick_replies": ["<short follow-up>", ...]}'
 )
 HANDOFF_MARKER = "handoff"
+# The contract's own placeholders ("<the reply to the customer>"), which a small model decoding
+# to the schema copies as its answer: read as nothing said.
+PLACEHOLDERS = frozenset(re.findall(r"<[^<>]+>", CONTRACT))
 # How each engine takes a JSON schema on the chat API (LLM_ENGINE): the OpenAI form, which
 # llama.cpp's own server, vLLM and SGLang decode to; llama-cpp-python's server, which refuses
 # that form with a validation error and takes the schema inside "json_object"; TGI's grammar;
@@ -107,11 +110,12 @@ def parse_reply(raw: str, finish_reason: str = "stop") -> DraftReply:
     if data is not None and isinstance(data.get("text"), str):
         text, marked = _strip_markers(data["text"])
         cited = [_bare_id(c) for c in _list(data.get("citations"))] + marked
+        quick = (_clean(q) for q in _list(data.get("quick_replies")))
         return DraftReply(
-            text=_clean(text),
+            text=_said(text),
             citations=_unique(c for c in cited if c and c != HANDOFF_MARKER),
             wants_human=data.get("wants_human") is True or HANDOFF_MARKER in marked,
-            quick_replies=tuple(_clean(q) for q in _list(data.get("quick_replies")) if q.strip()),
+            quick_replies=tuple(q for q in quick if q and q not in PLACEHOLDERS),
             truncated=truncated,
             structured=True,
         )
@@ -145,7 +149,7 @@ def _broken_contract(raw: str) -> DraftReply:
         return DraftReply(text=raw.strip(), truncated=True)
     text, marked = _strip_markers(text)
     return DraftReply(
-        text=_clean(text),
+        text=_said(text),
         citations=_unique(c for c in marked if c != HANDOFF_MARKER),
         wants_human=HANDOFF_MARKER in marked,
     )
@@ -175,6 +179,12 @@ def _bare_id(value: str) -> str:
 
 def _list(value: Any) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _said(text: str) -> str:
+    """The contract's text, clean; empty when it is one of the contract's placeholders."""
+    cleaned = _clean(text)
+    return "" if cleaned in PLACEHOLDERS else cleaned
 
 
 def _clean(text: str) -> str:
