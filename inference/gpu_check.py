@@ -1,15 +1,18 @@
-"""GPU check: a model of a production architecture (Llama 3.1 8B or Qwen2.5 7B), its weights
-initialised on the GPU in bf16 (nothing downloaded), served by transformers' continuous-batching
-engine (the one `transformers serve --continuous-batching` runs), measured at 1, 8 and 32
-concurrent requests: time to first token, tokens/s, and both set against the memory-bandwidth
-bound of decoding (each step reads every weight and each sequence's KV cache once).
+"""GPU check: a model of a production architecture (Llama 3.1 8B or Qwen2.5 7B) with random bf16
+weights (nothing downloaded), served by the production engine, vLLM (--engine vllm, the
+default: the engine of the SageMaker nested stack, its weights created by load_format="dummy"),
+or by transformers' continuous-batching engine (--engine transformers: the one `transformers
+serve --continuous-batching` runs), measured at 1, 8 and 32 concurrent requests: time to first
+token, tokens/s, and both set against the memory-bandwidth bound of decoding (each step reads
+every weight and each sequence's KV cache once).
 
-    python inference/gpu_check.py                  # llama-3.1-8b on cuda -> bench/gpu_check.*
-    python inference/gpu_check.py --arch qwen2.5-7b
-    python inference/gpu_check.py --arch tiny --device cpu --out /tmp/check.json   # smoke test
+    python inference/gpu_check.py                  # llama-3.1-8b, vLLM on cuda -> bench/gpu_check.*
+    python inference/gpu_check.py --arch qwen2.5-7b --context 4096
+    python inference/gpu_check.py --engine transformers --arch tiny --device cpu --out /tmp/c.json
 
 Random weights write random tokens, but every matrix has its production shape, so the time per
-token is the production model's. Needs torch and transformers (the project's `llm` extra).
+token is the production model's. Needs torch and transformers (the project's `llm` extra), and
+vllm for the default engine (installed on the GPU machine, not in the project's environment).
 """
 
 from __future__ import annotations
@@ -99,7 +102,11 @@ class Run:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="llama-3.1-8b")
+    parser.add_argument("--engine", choices=["vllm", "transformers"], default="vllm")
     parser.add_argument("--device", default="cuda")
+    parser.add_argument(
+        "--context", type=int, default=4096, help="vLLM's max_model_len (the stack's context)"
+    )
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--prompt-tokens", type=int, default=512)
     parser.add_argument("--new-tokens", type=int, default=128)
@@ -111,25 +118,40 @@ def main(argv: list[str] | None = None) -> int:
 
     device = torch.device(args.device)
     _say(f"torch {torch.__version__}, transformers {transformers.__version__}, {_name(device)}")
-    model, params = _model(args.arch, device)
+    # vLLM makes its own weights: the transformers model is then only counted, on no device.
+    model, params = _model(
+        args.arch, device if args.engine == "transformers" else torch.device("meta")
+    )
     weight_bytes = sum(p.numel() * p.element_size() for p in model.parameters())
     _say(f"{args.arch}: {params / 1e9:.2f} B parameters, {weight_bytes / 1e9:.1f} GB of weights")
     measured = _bandwidth_gbps(device)
     spec = next((v for k, v in SPEC_BANDWIDTH_GBPS.items() if k in _name(device)), None)
     _say(f"memory bandwidth: {measured:.0f} GB/s measured (copy), {spec or '?'} GB/s on paper")
     kv_per_token = _kv_bytes_per_token(model.config)
+    if device.type == "cuda":
+        torch.cuda.empty_cache()  # the bandwidth test's buffers: vLLM sizes its cache on free
 
-    runs = []
-    _measure(model, torch, args, concurrency=1, new_tokens=8)  # warm-up: kernels, allocator
-    for concurrency in args.concurrency:
-        _say(f"{concurrency} concurrent requests ...")
-        outputs, wall = _measure(model, torch, args, concurrency, args.new_tokens)
+    def bound(concurrency: int) -> float:
         # Each decode step reads the weights once and every sequence's KV cache (at mid-answer).
         context = args.prompt_tokens + args.new_tokens / 2
         step_bytes = weight_bytes + concurrency * context * kv_per_token
-        bound = concurrency * measured * 1e9 / step_bytes
-        runs.append(_summarise(outputs, concurrency, wall, bound))
-        _say(json.dumps(asdict(runs[-1])))
+        return concurrency * measured * 1e9 / step_bytes
+
+    runs = []
+    if args.engine == "vllm":
+        llm = _vllm_engine(args.arch, args.context)
+        _vllm_measure(llm, args, 1, bound(1))  # warm-up: CUDA graphs, allocator
+        for concurrency in args.concurrency:
+            _say(f"{concurrency} concurrent requests ...")
+            runs.append(_vllm_measure(llm, args, concurrency, bound(concurrency)))
+            _say(json.dumps(asdict(runs[-1])))
+    else:
+        _measure(model, torch, args, concurrency=1, new_tokens=8)  # warm-up: kernels, allocator
+        for concurrency in args.concurrency:
+            _say(f"{concurrency} concurrent requests ...")
+            outputs, wall = _measure(model, torch, args, concurrency, args.new_tokens)
+            runs.append(_summarise(outputs, concurrency, wall, bound(concurrency)))
+            _say(json.dumps(asdict(runs[-1])))
 
     result = {
         "arch": args.arch,
@@ -141,7 +163,12 @@ def main(argv: list[str] | None = None) -> int:
         "bandwidth_gbps_spec": spec,
         "prompt_tokens": args.prompt_tokens,
         "new_tokens": args.new_tokens,
-        "engine": "transformers continuous batching (generate_batch), sdpa attention",
+        "engine": (
+            f"vLLM {_vllm_version()} (LLM, dummy weights, no prefix caching)"
+            if args.engine == "vllm"
+            else "transformers continuous batching (generate_batch), sdpa attention"
+        ),
+        "context": args.context if args.engine == "vllm" else None,
         "runs": [asdict(r) for r in runs],
         "torch": torch.__version__,
         "transformers": transformers.__version__,
@@ -153,6 +180,77 @@ def main(argv: list[str] | None = None) -> int:
     _plot(result, args.out.with_suffix(".png"))
     _say(f"wrote {args.out} and {args.out.with_suffix('.png')}")
     return 0
+
+
+def _vllm_engine(arch: str, context: int) -> Any:
+    """vLLM's offline engine over the architecture, its weights random (load_format="dummy"):
+    a config.json is all it reads. Prompts are token ids, so no tokenizer is needed."""
+    import tempfile
+
+    from vllm import LLM
+
+    spec = dict(ARCHITECTURES[arch])
+    classes = {"llama": "LlamaForCausalLM", "qwen2": "Qwen2ForCausalLM"}
+    config = {**spec, "architectures": [classes[spec["model_type"]]], "torch_dtype": "bfloat16"}
+    folder = Path(tempfile.mkdtemp(prefix=f"gpu-check-{arch}-"))
+    (folder / "config.json").write_text(json.dumps(config))
+    started = time.perf_counter()
+    llm = LLM(
+        model=str(folder),
+        load_format="dummy",
+        skip_tokenizer_init=True,
+        dtype="bfloat16",
+        max_model_len=context,
+        enable_prefix_caching=False,  # each measured prefill computes its prompt
+        seed=0,
+    )
+    _say(f"vLLM engine up in {time.perf_counter() - started:.1f} s")
+    return llm
+
+
+def _vllm_measure(llm: Any, args: argparse.Namespace, concurrency: int, bound: float) -> Run:
+    """Time to first token as the time the batch takes to write one token each; then the same
+    number of other prompts written to new_tokens each (EOS ignored: random weights)."""
+    import torch
+    from vllm import SamplingParams
+    from vllm.inputs import TokensPrompt
+
+    vocab = ARCHITECTURES[args.arch]["vocab_size"]
+
+    def prompts(seed: int) -> list[Any]:
+        generator = torch.Generator().manual_seed(seed)
+        shape = (concurrency, args.prompt_tokens)
+        ids = torch.randint(100, vocab - 100, shape, generator=generator).tolist()
+        return [TokensPrompt(prompt_token_ids=row) for row in ids]
+
+    def sampling(tokens: int) -> Any:
+        return SamplingParams(max_tokens=tokens, ignore_eos=True, temperature=0, detokenize=False)
+
+    started = time.perf_counter()
+    llm.generate(prompts(concurrency), sampling(1), use_tqdm=False)
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    outputs = llm.generate(prompts(concurrency + 1000), sampling(args.new_tokens), use_tqdm=False)
+    wall = time.perf_counter() - started
+    generated = sum(len(o.outputs[0].token_ids) for o in outputs if o.outputs)
+    per_request = (args.new_tokens - 1) / (wall - first) if wall > first else 0.0
+    return Run(
+        concurrency=concurrency,
+        wall_s=round(wall, 3),
+        ttft_ms_p50=round(first * 1000, 1),
+        ttft_ms_max=round(first * 1000, 1),
+        decode_tokens_per_s_per_request=round(per_request, 1),
+        aggregate_tokens_per_s=round(generated / wall, 1) if wall else 0.0,
+        bound_tokens_per_s=round(bound, 1),
+        share_of_bound=round(per_request * concurrency / bound, 3) if bound else 0.0,
+        errors=concurrency - len(outputs),
+    )
+
+
+def _vllm_version() -> str:
+    import vllm
+
+    return str(vllm.__version__)
 
 
 def _model(arch: str, device: Any) -> tuple[Any, int]:

@@ -62,11 +62,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def serve_llm() -> int:
     """The local LLM alone, for `socialcare answer` or `socialcare generate-check`."""
-    from socialcare_local.llm_server import LlmServer, local_model
+    from socialcare_local.llm_server import local_llm
     from socialcare_local.stack import StackConfig
 
-    server = LlmServer(StackConfig.from_env().llm_port, local_model()).start()
-    print(f"LLM_ENDPOINT_URL={server.base_url} LLM_MODEL={server.model}", flush=True)
+    server = local_llm(StackConfig.from_env().llm_port).start()
+    print(
+        f"LLM_ENDPOINT_URL={server.base_url} LLM_MODEL={server.model} LLM_ENGINE={server.engine}",
+        flush=True,
+    )
     try:
         _serve_until_interrupted()
     finally:

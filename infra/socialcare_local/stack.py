@@ -13,7 +13,7 @@ from socialcare_local.cfn_template import Template
 from socialcare_local.gateway import Gateway, Route
 from socialcare_local.http_server import LoopbackServer
 from socialcare_local.lambdas import LocalFunction
-from socialcare_local.llm_server import LlmServer, local_model
+from socialcare_local.llm_server import LlmServer, local_llm
 from socialcare_local.moto_server import MotoServer, ensure_free, http_status, wait_until
 from socialcare_local.poller import SqsPoller
 from socialcare_local.provision import function_environment, provision
@@ -25,19 +25,12 @@ PARAMETERS_FROM_ENV = {
     "LOG_LEVEL": "LogLevel",
     "LLM_ENDPOINT_URL": "LlmEndpointUrl",
     "LLM_MODEL": "LlmModel",
+    "LLM_ENGINE": "LlmEngine",
     "LLM_TIMEOUT_S": "LlmTimeoutSeconds",
     "LLM_BUDGET_S": "LlmBudgetSeconds",
     "LLM_MAX_TOKENS": "LlmMaxTokens",
     "LLM_TEMPERATURE": "LlmTemperature",
     "LLM_MAX_INPUT_TOKENS": "LlmMaxInputTokens",
-}
-# SmolLM2 on a laptop CPU: a shorter prompt (the best passage) and reply, and more time to
-# write it, than a GPU endpoint gets.
-LOCAL_LLM_PARAMETERS = {
-    "LlmMaxTokens": "120",
-    "LlmMaxInputTokens": "1000",
-    "LlmTimeoutSeconds": "20",
-    "LlmBudgetSeconds": "25",
 }
 
 
@@ -109,13 +102,14 @@ class LocalStack:
         for port in (self.config.gateway_port, self.config.sandbox_port):
             ensure_free(port)
         if self.config.llm and not self.llm_endpoint:
-            self.llm = LlmServer(self.config.llm_port, local_model()).start()
+            self.llm = local_llm(self.config.llm_port).start()
             self.template.parameters.update(
                 {
-                    **LOCAL_LLM_PARAMETERS,
+                    **self.llm.parameters,  # its prompt, reply and time budget on this CPU
                     **self.config.parameters,
                     "LlmEndpointUrl": self.llm.base_url,
                     "LlmModel": self.llm.model,
+                    "LlmEngine": self.llm.engine,
                 }
             )
         self.moto.start()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from socialcare.channels.outbound import Audience, Outgoing
 from socialcare.channels.outbound_http import DeliveryFailed
@@ -126,6 +127,7 @@ class ScriptedChatModel:
     clock: list[float] = field(default_factory=lambda: [0.0])
     calls: list[list[ChatMessage]] = field(default_factory=list)
     timeouts: list[float] = field(default_factory=list)
+    schemas: list[dict[str, Any] | None] = field(default_factory=list)
 
     def now(self) -> float:
         return self.clock[0]
@@ -137,9 +139,11 @@ class ScriptedChatModel:
         max_tokens: int,
         temperature: float,
         timeout_s: float,
+        schema: dict[str, Any] | None = None,
     ) -> Completion:
         self.calls.append(list(messages))
         self.timeouts.append(timeout_s)
+        self.schemas.append(schema)
         self.clock[0] += min(self.latency_s, timeout_s)
         entry = self.script.pop(0)
         if isinstance(entry, LlmError):

@@ -33,7 +33,9 @@ def completion(content: str, finish_reason: str = "stop") -> Response:
 class MisbehavingEndpoint:
     """An OpenAI-compatible path that answers badly: `mode` is "slow" (sleeps), "garbage" (not
     JSON), "no_choices" (JSON without a completion), "not_contract" (a completion that is JSON
-    but not the reply contract), "truncated" (the delivery answer cut at the token limit),
+    but not the reply contract: an engine that ignores the schema), "invalid_json" (the contract
+    written wrong), "mid_object" (the contract stopped after its text, with finish_reason
+    "stop"), "truncated" (the delivery answer cut at the token limit),
     "overlong" (the delivery answer a thousand times over), "503" or "500"; or "ok" (the
     grounded delivery answer). `calls` counts the requests that reached it."""
 
@@ -57,6 +59,10 @@ class MisbehavingEndpoint:
                 return completion(json.dumps({"answer": 42, "confidence": "high", "rules": []}))
             case "truncated":
                 return completion(contract[: contract.index("1-2 business")], "length")
+            case "invalid_json":
+                return completion('{"text": ' + DELIVERY_TEXT + ', "citations": []}')
+            case "mid_object":
+                return completion(contract[: contract.index("delivery-time")])
             case "overlong":
                 return completion(json.dumps({**DELIVERY_REPLY, "text": DELIVERY_TEXT * 1000}))
             case "ok":
@@ -64,6 +70,39 @@ class MisbehavingEndpoint:
             case "500":
                 return Response.json(500, {"error": "internal server error"})
         return Response.json(503, {"error": "overloaded"})
+
+
+# The response_format each engine decodes to: (its "type", the key holding the schema).
+ENGINE_FORMS = {
+    "vllm": ("json_schema", "json_schema"),
+    "llama-cpp-python": ("json_object", "schema"),
+    "tgi": ("json", "value"),
+}
+
+
+class StructuredEngine:
+    """An OpenAI-compatible server as one engine treats `response_format`: the form it takes
+    (ENGINE_FORMS[engine]) gets the reply contract, as a schema-guided decoder writes it; any
+    other form is refused with 422, as llama-cpp-python's server refuses json_schema; a request
+    without one gets the plain text a small model writes unguided. "refuses_all" answers every
+    request with 400 (a prompt too long for the server). `bodies` keeps each request's body."""
+
+    def __init__(self, engine: str) -> None:
+        self.engine = engine
+        self.bodies: list[dict[str, object]] = []
+
+    def __call__(self, request: Request) -> Response:
+        body = json.loads(request.body)
+        self.bodies.append(body)
+        if self.engine == "refuses_all":
+            return Response.json(400, {"error": "the prompt is longer than the context"})
+        asked = body.get("response_format")
+        if asked is None:
+            return completion(f"{DELIVERY_TEXT} [delivery-time]")
+        kind, key = ENGINE_FORMS[self.engine]
+        if asked.get("type") != kind or key not in asked:
+            return Response.json(422, {"detail": [{"loc": ["body", "response_format"]}]})
+        return completion(json.dumps(DELIVERY_REPLY))
 
 
 _PASSAGE_ID = re.compile(r"^\[([\w-]+)\] ", re.M)

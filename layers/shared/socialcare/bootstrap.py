@@ -398,15 +398,18 @@ def _chat_model() -> ChatModel:
     if config.llm_sagemaker_endpoint:
         from socialcare.generate.sagemaker_chat import SageMakerChat
 
-        return SageMakerChat(config.llm_sagemaker_endpoint, model=config.llm_model)
+        return SageMakerChat(
+            config.llm_sagemaker_endpoint, model=config.llm_model, engine=config.llm_engine
+        )
     return openai_compatible_chat(config.llm_endpoint_url, config.llm_model)
 
 
 def openai_compatible_chat(base_url: str, model: str) -> ChatModel:
-    """The chat model at an OpenAI-compatible base URL (ending in /v1), with the settings' key."""
+    """The chat model at an OpenAI-compatible base URL (ending in /v1), with the settings' key
+    and engine (LLM_ENGINE, validated: a ValueError names the engines known)."""
     from socialcare.generate.openai_compatible import OpenAICompatibleChat
 
-    return OpenAICompatibleChat(base_url, model, _llm_api_key)
+    return OpenAICompatibleChat(base_url, model, _llm_api_key, engine=settings().llm_engine)
 
 
 def _llm_api_key() -> str:

@@ -53,6 +53,7 @@ class Settings:
     aws_region: str
     llm_sagemaker_endpoint: str  # a SageMaker endpoint running TGI (takes precedence)
     llm_model: str  # the model name the endpoint expects, if it serves several
+    llm_engine: str  # the endpoint's engine (reply_contract.ENGINES): how to ask for a schema
     llm_api_key: str  # outside AWS only; in AWS the key comes from the secret below
     llm_secret_name: str  # Secrets Manager secret {"api_key": ...} for the endpoint
     llm_timeout_s: float  # one completion
@@ -100,6 +101,7 @@ class Settings:
             aws_region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),
             llm_sagemaker_endpoint=env.get("LLM_SAGEMAKER_ENDPOINT", ""),
             llm_model=env.get("LLM_MODEL", ""),
+            llm_engine=env.get("LLM_ENGINE", "openai"),
             llm_api_key=env.get("LLM_API_KEY", ""),
             llm_secret_name=env.get("LLM_SECRET_NAME", ""),
             llm_timeout_s=float(env.get("LLM_TIMEOUT_S", "5")),

@@ -30,7 +30,8 @@ from socialcare.evaluation.audit import (
     says_forbidden,
     sent_is_grounded,
 )
-from socialcare.generate.prompt import build_prompt
+from socialcare.generate.prompt import build_prompt, without_echo
+from socialcare.generate.reply_contract import parse_reply
 from socialcare.generate.reply_style import ReplyStyle, reply_style
 from socialcare.knowledge.documents import HELPCENTRE, load_folder
 from socialcare.knowledge.embedded_index import EmbeddedIndex
@@ -64,10 +65,12 @@ class Outcome:
     lang: str
     source: str  # what was sent: "llm", "knowledge", "handoff", "fallback"
     llm_attempts: int
+    contract_valid: bool  # the first draft is the reply contract's JSON, whole
     first_passed: bool
     failure: str
     guards: list[str]  # of the first attempt
     ms: float
+    call_ms: list[float]  # each model call's latency
     reply: str  # what would be sent
     chars: int
     grounded: bool
@@ -81,6 +84,7 @@ class Outcome:
 class Report:
     endpoint: str
     model: str
+    engine: str = ""  # LLM_ENGINE: whether the drafts were decoded to the reply schema
     outcomes: list[Outcome] = field(default_factory=list)
 
 
@@ -93,22 +97,22 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     recording = RecordingWriter(writer)
-    from socialcare.knowledge.embeddings import E5Engine, packaged_engine
-    from socialcare.knowledge.topics import packaged
-
-    index = EmbeddedIndex.packaged(E5Engine(packaged_engine()[1]), packaged())
-    articles = {(d.id, d.lang): d for d in load_folder(HELPCENTRE)}
+    index, articles = packaged_help_centre()
     public_x = reply_style("x", public=True, brand_max=writer.brand.max_reply_chars)
     items = [(path.stem, row, style) for path in args.questions for row in _rows(path, args.limit)]
     items += [("injections", row, public_x) for row in _rows(args.injections, args.limit)]
     settings = bootstrap.settings()
     report = Report(
-        settings.llm_endpoint_url or settings.llm_sagemaker_endpoint, settings.llm_model
+        settings.llm_endpoint_url or settings.llm_sagemaker_endpoint,
+        settings.llm_model,
+        settings.llm_engine,
     )
     started = time.monotonic()
     for n, (name, row, item_style) in enumerate(items, 1):
         report.outcomes.append(
-            _one(row, name=name, style=item_style, writer=recording, index=index, articles=articles)
+            check_one(
+                row, name=name, style=item_style, writer=recording, index=index, articles=articles
+            )
         )
         _progress(n, len(items), started)
     summary = summarise(report)
@@ -128,6 +132,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def packaged_help_centre() -> tuple[EmbeddedIndex, dict[tuple[str, str], Any]]:
+    """The packaged help centre's index, and its articles by (id, language) for the audit."""
+    from socialcare.knowledge.embeddings import E5Engine, packaged_engine
+    from socialcare.knowledge.topics import packaged
+
+    index = EmbeddedIndex.packaged(E5Engine(packaged_engine()[1]), packaged())
+    return index, {(d.id, d.lang): d for d in load_folder(HELPCENTRE)}
+
+
 def _rows(path: Path, limit: int) -> list[dict[str, Any]]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     if not limit:
@@ -141,7 +154,7 @@ def _rows(path: Path, limit: int) -> list[dict[str, Any]]:
     return kept
 
 
-def _one(
+def check_one(
     row: dict[str, Any],
     *,
     name: str,
@@ -150,6 +163,7 @@ def _one(
     index: EmbeddedIndex,
     articles: dict[tuple[str, str], Any],
 ) -> Outcome:
+    """One question through the real reply path, and what came of it."""
     text, lang = row.get("query") or row["text"], row["lang"]
     message = InboundMessage(Channel.TELEGRAM, "check", "check", "c", "c", Kind.TEXT, text)
     writer.last = None
@@ -166,10 +180,12 @@ def _one(
         lang=lang,
         source=reply.source,
         llm_attempts=len(written.attempts) if written else 0,
+        contract_valid=bool(first and _is_contract(first.raw)),
         first_passed=bool(first and not first.violations),
         failure=written.failure if written else "",
         guards=sorted({v.guard for v in first.violations}) if first else [],
         ms=round(ms, 1),
+        call_ms=[round(a.latency_ms, 1) for a in written.attempts] if written else [],
         reply=reply.text,
         chars=len(reply.text),
         grounded=sent_is_grounded(reply, text, articles),
@@ -181,8 +197,17 @@ def _one(
     )
 
 
+def _is_contract(raw: str) -> bool:
+    draft = parse_reply(without_echo(raw))
+    return draft.structured and not draft.truncated
+
+
 def summarise(report: Report) -> dict[str, Any]:
-    summary: dict[str, Any] = {"endpoint": report.endpoint, "model": report.model}
+    summary: dict[str, Any] = {
+        "endpoint": report.endpoint,
+        "model": report.model,
+        "engine": report.engine,
+    }
     groups = {"all": report.outcomes}
     for outcome in report.outcomes:
         groups.setdefault(f"{outcome.set}/{outcome.lang}", []).append(outcome)
@@ -190,10 +215,13 @@ def summarise(report: Report) -> dict[str, Any]:
         tried = [o for o in outcomes if o.llm_attempts]
         sent_llm = [o for o in tried if o.source == "llm"]
         ms = sorted(o.ms for o in outcomes)
+        calls = sorted(c for o in outcomes for c in o.call_ms)
         summary[name] = {
             "messages": len(outcomes),
             "llm_attempted": len(tried),
+            "contract_valid": _share(sum(o.contract_valid for o in tried), len(tried)),
             "llm_passed_first_try": _share(sum(o.first_passed for o in tried), len(tried)),
+            "llm_written_share": _share(len(sent_llm), len(outcomes)),
             "llm_sent_after_repair": _share(len(sent_llm), len(tried)),
             "sent_by_source": dict(Counter(o.source for o in outcomes)),
             "llm_failures": dict(Counter(o.failure for o in tried if o.failure)),
@@ -206,6 +234,8 @@ def summarise(report: Report) -> dict[str, Any]:
             "max_chars": max((o.chars for o in outcomes), default=0),
             "latency_ms_p50": round(statistics.median(ms), 1) if ms else 0,
             "latency_ms_p95": ms[int(len(ms) * 0.95) - 1] if len(ms) >= 20 else None,
+            "model_call_ms_p50": round(statistics.median(calls), 1) if calls else None,
+            "model_call_ms_p95": calls[int(len(calls) * 0.95) - 1] if len(calls) >= 20 else None,
         }
     return summary
 

@@ -6,9 +6,11 @@ into `LlmError`, so that the domain never sees an HTTP or AWS exception.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,11 @@ class LlmError(Exception):
         self.reason = reason
 
 
+logger = logging.getLogger(__name__)
+# Statuses with which a server refuses a request's form (a response_format it does not take).
+REFUSED_STATUSES = ("400", "422")
+
+
 class ChatModel(Protocol):
     def complete(
         self,
@@ -45,8 +52,11 @@ class ChatModel(Protocol):
         max_tokens: int,
         temperature: float,
         timeout_s: float,
+        schema: dict[str, Any] | None = None,
     ) -> Completion:
-        """One chat completion within timeout_s seconds; raises LlmError otherwise."""
+        """One chat completion within timeout_s seconds; raises LlmError otherwise. With a
+        schema (a JSON schema), an engine that can decodes to it; one that cannot is asked
+        without it and its text is parsed as it comes."""
 
 
 class Metrics(Protocol):
@@ -78,3 +88,38 @@ def completion_from_openai(body: object) -> Completion:
 
 def _int(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+class SchemaFallback:
+    """Structured output where the endpoint takes it: a call with the engine's response_format
+    that the endpoint refuses (HTTP 400/422) is made once more without it, and when that works
+    the endpoint is asked without it from then on (its text parsed as it comes). A refusal of
+    the plain request too is the request's own failure, and nothing is remembered."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.refused = False
+        self._clock = clock
+
+    def call(
+        self,
+        send: Callable[[dict[str, Any] | None, float], Completion],
+        response_format: dict[str, Any] | None,
+        timeout_s: float,
+    ) -> Completion:
+        """send(response_format or None, timeout_s) makes one call."""
+        if response_format is None or self.refused:
+            return send(None, timeout_s)
+        started = self._clock()
+        try:
+            return send(response_format, timeout_s)
+        except LlmError as error:
+            if error.reason.rsplit("_", 1)[-1] not in REFUSED_STATUSES:
+                raise
+            refusal = error.reason
+        completion = send(None, max(0.1, timeout_s - (self._clock() - started)))
+        self.refused = True
+        logger.warning(
+            "llm endpoint refused the reply schema: its text is parsed instead",
+            extra={"reason": refusal, "response_format": response_format.get("type")},
+        )
+        return completion

@@ -24,7 +24,7 @@ from socialcare.generate.prompt import (
     repair_messages,
     without_echo,
 )
-from socialcare.generate.reply_contract import DraftReply, parse_reply
+from socialcare.generate.reply_contract import DraftReply, parse_reply, reply_schema
 from socialcare.generate.reply_style import ReplyStyle, fit_text
 from socialcare.knowledge.port import Passage
 from socialcare.model import Citation, Reply, Turn
@@ -107,6 +107,7 @@ class LlmWriter:
             language, question, prompt.passages, style, self._brand, prompt.instructions, facts
         )
         messages: Sequence[ChatMessage] = prompt.messages
+        schema = reply_schema([p.id for p in prompt.passages])
         attempts: list[Attempt] = []
         while len(attempts) < 2:  # the first reply, and one repair
             remaining = deadline - self._clock()
@@ -119,6 +120,7 @@ class LlmWriter:
                     max_tokens=self._settings.max_tokens,
                     temperature=self._settings.temperature,
                     timeout_s=min(self._settings.timeout_s, remaining),
+                    schema=schema,
                 )
             except LlmError as error:
                 self._breaker.failed(error.reason)
@@ -160,6 +162,7 @@ class LlmWriter:
 
     def _fallback(self, failure: str, attempts: Sequence[Attempt]) -> Written:
         self._metrics.add("LlmFallbacks", 1, "Count")
+        self._metrics.add(f"LlmFallbacks.{failure}", 1, "Count")  # a bounded set of reasons
         # The endpoint failing is worth a warning; a reply the guards stopped is routine.
         endpoint_failed = failure not in ("guards", "budget", "breaker_open")
         logger.log(

@@ -1,7 +1,11 @@
-"""The LLM port over the OpenAI-compatible chat API, through huggingface_hub's InferenceClient.
+"""The LLM port over the OpenAI-compatible chat API: `POST {base_url}/chat/completions`.
 
-One client speaks to TGI's Messages API, vLLM, `transformers serve` or any other server of
-`POST {base_url}/chat/completions`; nothing here depends on one server's own features.
+One client speaks to vLLM, SGLang, llama.cpp's servers, TGI's Messages API, `transformers serve`
+or any other such server. The one engine-specific part is how the reply contract's JSON schema
+is asked for (reply_contract.response_format), chosen by the configured engine; an endpoint that
+refuses it is asked without it (llm_port.SchemaFallback). The body goes out as built here, with
+httpx: huggingface_hub's InferenceClient rewrites a json_schema response_format into TGI's
+grammar form, which vLLM and llama.cpp's servers do not take.
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx2
-from huggingface_hub import InferenceClient
-from huggingface_hub.errors import HfHubHTTPError, InferenceTimeoutError
 
-from socialcare.generate.llm_port import ChatMessage, Completion, LlmError, completion_from_openai
-
-ClientFactory = Callable[..., InferenceClient]
+from socialcare.generate.llm_port import (
+    ChatMessage,
+    Completion,
+    LlmError,
+    SchemaFallback,
+    completion_from_openai,
+)
+from socialcare.generate.reply_contract import check_engine, response_format
 
 
 class OpenAICompatibleChat:
@@ -25,15 +32,19 @@ class OpenAICompatibleChat:
         base_url: str,
         model: str = "",
         api_key: Callable[[], str] = str,
-        client: ClientFactory = InferenceClient,
+        http: httpx2.Client | None = None,
+        engine: str = "openai",
     ) -> None:
         """base_url ends in /v1 (http://127.0.0.1:8000/v1); model is what the server calls it
         (empty for servers of one model, like TGI); api_key gives the current key (a rotated
-        secret reaches a warm container); client builds an InferenceClient."""
-        self._base_url = base_url.rstrip("/")
-        self._model = model or None
+        secret reaches a warm container); http is the connection pool (None: its own); engine
+        names the server (reply_contract.ENGINES), which says how to ask it for a schema."""
+        self._url = base_url.rstrip("/") + "/chat/completions"
+        self._model = model
         self._api_key = api_key
-        self._client = client
+        self._http = http or httpx2.Client()
+        self._engine = check_engine(engine)
+        self._schema = SchemaFallback()
 
     def complete(
         self,
@@ -42,25 +53,43 @@ class OpenAICompatibleChat:
         max_tokens: int,
         temperature: float,
         timeout_s: float,
+        schema: dict[str, Any] | None = None,
     ) -> Completion:
-        # A client per call: its timeout is the time left in this reply's budget. The HTTP
-        # connection pool underneath is huggingface_hub's shared one, so this costs nothing.
-        client = self._client(
-            base_url=self._base_url, api_key=self._api_key() or None, timeout=timeout_s
+        return self._schema.call(
+            lambda form, timeout: self._send(messages, max_tokens, temperature, timeout, form),
+            response_format(self._engine, schema),
+            timeout_s,
         )
+
+    def _send(
+        self,
+        messages: Sequence[ChatMessage],
+        max_tokens: int,
+        temperature: float,
+        timeout_s: float,
+        form: dict[str, Any] | None,
+    ) -> Completion:
+        body: dict[str, Any] = {
+            "messages": [m.as_dict() for m in messages],
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+        }
+        if self._model:  # servers of one model answer with it
+            body["model"] = self._model
+        if form:
+            body["response_format"] = form
+        key = self._api_key()
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
         try:
-            output: Any = client.chat_completion(
-                messages=[m.as_dict() for m in messages],
-                model=self._model,
-                max_tokens=max_tokens,
-                temperature=temperature,
-            )
-        except InferenceTimeoutError:
+            # The timeout is what is left of this reply's budget, for the whole exchange.
+            response = self._http.post(self._url, json=body, headers=headers, timeout=timeout_s)
+        except httpx2.TimeoutException:
             raise LlmError("timeout", f"no completion within {timeout_s:.1f} s") from None
-        except HfHubHTTPError as error:
-            raise LlmError(f"http_{error.response.status_code}") from None
         except httpx2.TransportError as error:
             raise LlmError("connection", type(error).__name__) from None
+        if response.status_code >= 400:
+            raise LlmError(f"http_{response.status_code}")
+        try:
+            return completion_from_openai(response.json())
         except (json.JSONDecodeError, httpx2.DecodingError):
             raise LlmError("bad_response", "not JSON") from None
-        return completion_from_openai(output)

@@ -1,8 +1,11 @@
-"""The LLM port over a SageMaker endpoint running the Hugging Face TGI container.
+"""The LLM port over a SageMaker endpoint running vLLM (AWS's vLLM container for SageMaker) or
+the Hugging Face TGI container.
 
-TGI on SageMaker takes the Messages API body on `InvokeEndpoint` (its /invocations route) and
-answers with an OpenAI chat completion. boto3 signs each call with SigV4. A body's `model` names
-one of the LoRA adapters TGI loaded (LORA_ADAPTERS); without it TGI answers with its base model.
+Both take the OpenAI chat completions body on `InvokeEndpoint` (their /invocations route) and
+answer with an OpenAI chat completion. boto3 signs each call with SigV4. A body's `model` names
+one of the LoRA adapters the engine loaded; without it the endpoint answers with its base model.
+The reply contract's JSON schema goes in the form the engine takes (vLLM: json_schema, TGI: its
+grammar); a container that refuses it is asked without it (llm_port.SchemaFallback).
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, ReadTimeoutError
 
-from socialcare.generate.llm_port import ChatMessage, Completion, LlmError, completion_from_openai
+from socialcare.generate.llm_port import (
+    ChatMessage,
+    Completion,
+    LlmError,
+    SchemaFallback,
+    completion_from_openai,
+)
+from socialcare.generate.reply_contract import check_engine, response_format
 
 
 class SageMakerChat:
@@ -24,13 +34,17 @@ class SageMakerChat:
         endpoint_name: str,
         session: boto3.session.Session | None = None,
         model: str = "",
+        engine: str = "vllm",
     ) -> None:
         """session: where clients come from (credentials, region, endpoint overrides such as
         AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME); None uses the default one. model: the LoRA adapter
-        to answer with; empty for the endpoint's base model."""
+        to answer with; empty for the endpoint's base model. engine: the container's engine
+        (reply_contract.ENGINES)."""
         self._endpoint = endpoint_name
         self._model = model
         self._session = session or boto3.session.Session()
+        self._engine = check_engine(engine)
+        self._schema = SchemaFallback()
 
     def _client(self, timeout_s: float) -> Any:
         # botocore fixes the read timeout per client, and the timeout is what is left of this
@@ -52,6 +66,21 @@ class SageMakerChat:
         max_tokens: int,
         temperature: float,
         timeout_s: float,
+        schema: dict[str, Any] | None = None,
+    ) -> Completion:
+        return self._schema.call(
+            lambda form, timeout: self._send(messages, max_tokens, temperature, timeout, form),
+            response_format(self._engine, schema),
+            timeout_s,
+        )
+
+    def _send(
+        self,
+        messages: Sequence[ChatMessage],
+        max_tokens: int,
+        temperature: float,
+        timeout_s: float,
+        form: dict[str, Any] | None,
     ) -> Completion:
         body: dict[str, Any] = {
             "messages": [m.as_dict() for m in messages],
@@ -60,6 +89,8 @@ class SageMakerChat:
         }
         if self._model:
             body["model"] = self._model
+        if form:
+            body["response_format"] = form
         try:
             response = self._client(timeout_s).invoke_endpoint(
                 EndpointName=self._endpoint,
@@ -72,7 +103,10 @@ class SageMakerChat:
             raise LlmError("timeout", f"no completion within {timeout_s:.1f} s") from None
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "ClientError")
-            raise LlmError(f"sagemaker_{code}") from None
+            # ModelError: the container answered with an error status, kept in the reason (a
+            # 400/422 is the request's form refused; a 5xx the model failing).
+            status = error.response.get("OriginalStatusCode")
+            raise LlmError(f"sagemaker_{code}" + (f"_{status}" if status else "")) from None
         except BotoCoreError as error:
             raise LlmError("connection", type(error).__name__) from None
         try:
