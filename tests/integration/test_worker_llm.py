@@ -77,15 +77,15 @@ def test_a_reply_the_guards_refuse_is_replaced_by_the_help_centre_answer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """GIVEN a model that writes the delivery answer whatever it is asked, and one that writes
-    gibberish WHEN customers ask about the refund policy THEN neither reply is sent: the
-    extractive refund-policy answer is."""
+    gibberish WHEN customers ask about the returns policy THEN neither reply is sent: the
+    extractive returns-policy answer is."""
     platforms, _ = sandbox
     for chat, model in enumerate((tiny_llm.answering, tiny_llm.random)):
         _use_llm(monkeypatch, tiny_llm.base_url, model)
         function(aws, "WorkerFunction").invoke(_batch("what is your returns policy?", chat))
     texts = [s["text"] for s in platforms.sent()]
     assert len(texts) == 2
-    assert all("https://help.lumen.example/en/refund-policy" in t for t in texts)
+    assert all("https://help.lumen.example/en/returns-policy" in t for t in texts)
     assert all("Standard delivery" not in t for t in texts)
 
 
