@@ -1,0 +1,90 @@
+"""Builds the risk examples' vectors (socialcare/understand/data/risk_vectors.json) and reports
+how well the nearest-example rule generalises.
+
+    .venv/bin/python -m socialcare_local.train_risk [--dev tests/data/decisions_dev.jsonl]
+
+Embeds understand/data/risk_train.jsonl with the search's own e5 engine (a minute), writes the
+vectors as int8 with the rule (k, threshold, margin) the worker applies, and prints the rule's
+leave-one-out recall and false-alarm rate on the examples (each example judged by all the
+others: the honest estimate on messages never seen) and, with --dev, on a decision set's
+handoff and other messages (the set the threshold was chosen on).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from socialcare.knowledge.embeddings import DIM, SCALE, E5Engine, packaged_engine, quantize
+from socialcare.knowledge.tokens import MAX_QUERY_CHARS
+from socialcare.understand.risk_exemplars import ORDINARY, VECTORS, Rule, exemplars
+
+# Chosen on tests/data/decisions_dev.jsonl, with the word lists (docs/decisions.md).
+RULE = Rule(k=3, threshold=0.84, margin=0.01)
+
+
+def predict(similarities: np.ndarray, labels: np.ndarray, rule: Rule) -> np.ndarray:
+    """The rule of understand/risk_exemplars.py on rows of cosines to the examples."""
+    names = sorted(set(labels.tolist()) - {ORDINARY})
+    top = {
+        name: np.sort(similarities[:, labels == name], axis=1)[:, ::-1][:, : rule.k].mean(axis=1)
+        for name in [*names, ORDINARY]
+    }
+    risks = np.stack([top[name] for name in names], axis=1)
+    best = risks.max(axis=1)
+    sure = (best >= rule.threshold) & (best - top[ORDINARY] >= rule.margin)
+    return np.where(sure, np.array(names)[risks.argmax(axis=1)], ORDINARY)
+
+
+def figures(predicted: np.ndarray, truth: np.ndarray) -> str:
+    risky = truth != ORDINARY
+    recall = float((predicted[risky] != ORDINARY).mean())
+    reason = float((predicted[risky] == truth[risky]).mean())
+    alarms = float((predicted[~risky] != ORDINARY).mean())
+    return (
+        f"recall {recall:.3f} (right reason {reason:.3f}) of {int(risky.sum())}, "
+        f"false alarms {alarms:.3f} of {int((~risky).sum())}"
+    )
+
+
+def embed(engine: E5Engine, texts: list[str]) -> np.ndarray:
+    """As the search embeds a message (knowledge/query.py: plan_query)."""
+    cleaned = [" ".join(t[:MAX_QUERY_CHARS].split()) for t in texts]
+    return np.array(engine.queries(cleaned), dtype=np.float32)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dev", type=Path, help="a decision set to report the rule on")
+    args = parser.parse_args()
+    engine = E5Engine(packaged_engine()[1])
+    rows = exemplars()
+    labels = np.array([r["label"] for r in rows])
+    print(f"embedding {len(rows)} examples", file=sys.stderr)
+    vectors = embed(engine, [r["text"] for r in rows])
+    blob = b"".join(quantize(v.tolist()) for v in vectors)
+    model = {"k": RULE.k, "threshold": RULE.threshold, "margin": RULE.margin}
+    model |= {"labels": labels.tolist(), "vectors": base64.b64encode(blob).decode()}
+    VECTORS.write_text(json.dumps(model) + "\n", encoding="utf-8")
+    print(f"wrote {VECTORS}", file=sys.stderr)
+    vectors = np.frombuffer(blob, dtype=np.int8).reshape(-1, DIM) / SCALE  # what the worker reads
+    similarities = vectors @ vectors.T
+    np.fill_diagonal(similarities, -1.0)
+    print("leave-one-out on the examples:", figures(predict(similarities, labels, RULE), labels))
+    if args.dev:
+        dev = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines()]
+        truth = np.array(
+            [d.get("reason") or ORDINARY if d["outcome"] == "handoff" else ORDINARY for d in dev]
+        )
+        predicted = predict(embed(engine, [d["text"] for d in dev]) @ vectors.T, labels, RULE)
+        print(f"{args.dev}:", figures(predicted, truth))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
