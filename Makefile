@@ -10,7 +10,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install sam checkov up demo llm load eval eval-baseline test unit integration e2e lint format build validate bench clean kb-index train-topics finetune
+.PHONY: install sam checkov up demo llm load eval eval-baseline test unit integration e2e lint format build validate bench clean kb-index train-topics train-risk finetune
 
 $(VENV)/.installed: pyproject.toml
 	@# Debian's chromium for the agent console's browser tests (Playwright drives it, never downloads one)
@@ -113,6 +113,9 @@ kb-index: install
 ## The knowledge base's topic model (knowledge/topics.json) from the Bitext development data
 train-topics: install
 	$(PY) -m socialcare_local.train_topics
+
+train-risk: install
+	$(PY) -m socialcare_local.train_risk --dev tests/data/decisions_dev.jsonl
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache

@@ -22,6 +22,7 @@ import numpy as np
 
 from socialcare.knowledge.embeddings import DIM, SCALE, E5Engine, packaged_engine, quantize
 from socialcare.knowledge.tokens import MAX_QUERY_CHARS
+from socialcare.understand.risk import find_risk
 from socialcare.understand.risk_exemplars import ORDINARY, VECTORS, Rule, exemplars
 
 # Chosen on tests/data/decisions_dev.jsonl, with the word lists (docs/decisions.md).
@@ -52,6 +53,19 @@ def figures(predicted: np.ndarray, truth: np.ndarray) -> str:
     )
 
 
+def report(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> None:
+    """The rule with each example left out; the word lists (written with the examples in view,
+    so a training figure); either of them."""
+    similarities = vectors @ vectors.T
+    np.fill_diagonal(similarities, -1.0)
+    predicted = predict(similarities, labels, RULE)
+    print("leave-one-out on the examples, the rule:", figures(predicted, labels))
+    found = np.array([str(find_risk(t) or ORDINARY) for t in texts])
+    print("the word lists on the examples:", figures(found, labels))
+    either = np.where(found != ORDINARY, found, predicted)
+    print("either:", figures(either, labels))
+
+
 def embed(engine: E5Engine, texts: list[str]) -> np.ndarray:
     """As the search embeds a message (knowledge/query.py: plan_query)."""
     cleaned = [" ".join(t[:MAX_QUERY_CHARS].split()) for t in texts]
@@ -73,16 +87,15 @@ def main() -> int:
     VECTORS.write_text(json.dumps(model) + "\n", encoding="utf-8")
     print(f"wrote {VECTORS}", file=sys.stderr)
     vectors = np.frombuffer(blob, dtype=np.int8).reshape(-1, DIM) / SCALE  # what the worker reads
-    similarities = vectors @ vectors.T
-    np.fill_diagonal(similarities, -1.0)
-    print("leave-one-out on the examples:", figures(predict(similarities, labels, RULE), labels))
+    report([r["text"] for r in rows], vectors, labels)
     if args.dev:
-        dev = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines()]
+        lines = args.dev.read_text(encoding="utf-8").splitlines()
+        dev = [json.loads(line) for line in lines if line.strip()]
         truth = np.array(
-            [d.get("reason") or ORDINARY if d["outcome"] == "handoff" else ORDINARY for d in dev]
+            [(d.get("reason") or ORDINARY) if d["outcome"] == "handoff" else ORDINARY for d in dev]
         )
         predicted = predict(embed(engine, [d["text"] for d in dev]) @ vectors.T, labels, RULE)
-        print(f"{args.dev}:", figures(predicted, truth))
+        print(f"{args.dev}, the rule alone:", figures(predicted, truth))
     return 0
 
 
