@@ -43,7 +43,7 @@ ORDINARY = [
     "能开电子发票吗",
     "订单能加急吗",
 ]
-# Said the way customers say it (the brief's examples; six of these ten the old lists missed).
+# Said the way customers say it (six of these ten the old lists missed).
 WORDED = [
     ("someone got into my account and changed the email", Risk.SECURITY),
     ("我没买东西怎么扣款了", Risk.SECURITY),
