@@ -63,7 +63,7 @@ _PATTERNS: dict[Risk, str] = {
         r"confirm my password|asking (for|me for) my password|did you (just )?(email|text|call)|"
         r"at (some|a|this) link|clicked (a|the|some) link|"
         r"suspicious (email|sms|text|link|login|message|charge)|compromised|identity theft|"
-        rf"locked out|password (was )?changed|stole my (account|password|identity)){_E}"
+        rf"password (was )?changed|stole my (account|password|identity)){_E}"
         r"|被盗|盗号|盗刷|被黑|黑客|被人登录|被登录|异地登录|陌生(登录|设备|扣款)|不是我(本人)?(买|下|付|操作|登录)|"
         r"我没(买|下单|付|操作)|未经授权|没有授权|钓鱼|假冒|冒充|诈骗短信|密码被改|账号被|帐号被|"
         r"是你们发的吗|是不是你们发的|点链接|点击链接|要点链接|补运费|"
