@@ -26,7 +26,7 @@ from socialcare.understand.risk import find_risk
 from socialcare.understand.risk_exemplars import ORDINARY, VECTORS, Rule, exemplars
 
 # Chosen on tests/data/decisions_dev.jsonl, with the word lists (docs/decisions.md).
-RULE = Rule(k=3, threshold=0.84, margin=0.005)
+RULE = Rule(k=3, threshold=0.86, margin=0.005)
 MARGINS = (0.0, 0.005, 0.01, 0.015)  # reported, to show the trade-off
 
 
