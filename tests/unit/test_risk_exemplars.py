@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from socialcare.dialogue.handoff import HandoffReason
-from socialcare.dialogue.policy import handoff_reason
+from socialcare.dialogue.policy import Action, handoff_reason
 from socialcare.knowledge.embedded_index import EmbeddedIndex
-from socialcare.model import Turn
+from socialcare.model import Channel, InboundMessage, Kind, Turn
+from socialcare.pipeline import TurnHandler
 from socialcare.understand.risk import Risk, find_risk
 from socialcare.understand.risk_exemplars import EXEMPLARS, VECTORS, exemplars, similar_risk
+from tests.fakes.ports import FakeConversationStore, FakeOutbound
 
 DECISION_SETS = Path(__file__).parents[1] / "data"
 
@@ -85,6 +87,20 @@ def test_the_examples_find_risk_the_word_lists_miss(
     assert (find_risk(text), seen) == (None, Risk(reason))
     reason_given = handoff_reason((), _customer(text), wants_human=False, seen_risk=seen)
     assert reason_given == HandoffReason.of(Risk(reason))
+
+
+def test_the_worker_hands_off_a_risk_only_the_examples_see(index: EmbeddedIndex) -> None:
+    """GIVEN the worker with the shipped help centre WHEN a customer writes of despair in words
+    no list has THEN a person takes it, first in the queue, and the customer is told so."""
+    store, outbound = FakeConversationStore(), FakeOutbound()
+    handler = TurnHandler(store, index, lambda _channel: outbound)
+    text = "i'm at the end of my rope, nothing matters anymore"
+    message = InboundMessage(Channel.TELEGRAM, "m1", "telegram:5", "5", "5", Kind.TEXT, text)
+
+    assert handler.handle(message).action is Action.HANDOFF
+    conversation = store.conversations["telegram:5"]
+    assert (conversation.handoff_reason, conversation.urgent) == ("self_harm", True)
+    assert "front of the queue" in outbound.sent[-1].text
 
 
 @pytest.mark.parametrize("text", ORDINARY)
