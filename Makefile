@@ -10,7 +10,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install sam checkov up demo llm load eval eval-baseline test unit integration e2e lint format build validate bench clean kb-index train-topics train-examples finetune
+.PHONY: install sam checkov up demo llm load eval eval-baseline test unit integration e2e lint format build validate bench clean kb-index train-topics train-examples train-risk finetune
 
 $(VENV)/.installed: pyproject.toml
 	@# Debian's chromium for the agent console's browser tests (Playwright drives it, never downloads one)
@@ -134,6 +134,10 @@ train-topics: install
 ## The labelled examples of the decision's article reading (knowledge/examples.json): training data only
 train-examples: install
 	$(PY) -m socialcare_local.train_examples
+
+## The risk detector's exemplar vectors (understand/data/risk_vectors.json): training data only
+train-risk: install
+	$(PY) -m socialcare_local.train_risk --dev tests/data/decisions_dev.jsonl
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache

