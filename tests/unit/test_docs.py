@@ -17,18 +17,6 @@ README = ROOT / "README.md"
 DOCS = ROOT / "docs"
 MAX_README_LINES = 250
 
-# Pages of docs/ that other branches of issue 18 write; README links them before they land.
-WRITTEN_ON_OTHER_BRANCHES = frozenset(
-    {
-        "docs/capacity.md",
-        "docs/decisions.md",
-        "docs/deploying.md",
-        "docs/guards.md",
-        "docs/llm-engines.md",
-        "docs/privacy-and-input.md",
-        "docs/security.md",
-    }
-)
 # The tables the benches rewrite: bench.py, bench_load.py and bench_eval.py, in that order.
 BENCH_TABLES = ("bench", "load", "eval")
 
@@ -92,10 +80,8 @@ def test_every_relative_link_lands_on_a_file_and_heading(page: Path) -> None:
     broken = []
     for path, anchor in _relative_links(page):
         target = (page.parent / path).resolve() if path else page
-        named = str(target.relative_to(ROOT)) if target.is_relative_to(ROOT) else str(target)
         if not target.exists():
-            if named not in WRITTEN_ON_OTHER_BRANCHES:
-                broken.append(f"{path}: no such file")
+            broken.append(f"{path}: no such file")
             continue
         anchors = {_anchor(h) for h in HEADING.findall(_prose(target))} if anchor else set()
         if anchor and target.suffix == ".md" and anchor not in anchors:
