@@ -51,6 +51,9 @@ DEV_CREDENTIALS: dict[str, dict[str, tuple[str, str]]] = {
     "WebchatSecretName": {
         "signing_key": ("WEBCHAT_SIGNING_KEY", "dev-webchat-signing-key"),
     },
+    "PseudonymSecretName": {
+        "key": ("PSEUDONYM_KEY", "dev-pseudonym-key-of-the-local-stack-only"),
+    },
 }
 
 

@@ -115,9 +115,27 @@ def test_prod_config_is_safe_to_deploy_as_it_is(template: Template) -> None:
     assert not prod.condition("HasConsoleCallbackUrl")
     assert prod.parameters["WebchatAllowedOrigin"].startswith("https://")
     channel_secrets = [k for k, v in template.parameters.items() if k.endswith("SecretName") and v]
-    assert len(channel_secrets) == 8
+    assert len(channel_secrets) == 9  # the eight channels' and the pseudonym key's
     for secret in channel_secrets:
         assert prod.parameters[secret].startswith("socialcare/prod/"), secret
+
+
+@pytest.mark.unit
+def test_every_function_that_hashes_an_id_or_a_proof_reads_the_same_key(template: Template) -> None:
+    """GIVEN the order proofs (hashed at the webhook, compared in the worker) and the log
+    pseudonyms WHEN deployed THEN every webhook, the worker, the Agent API and the web chat
+    session name one key secret and may read it: without it each container drew its own key, and
+    no proof from a webhook ever matched in the worker."""
+    variables = template.data["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["PSEUDONYM_SECRET_NAME"] == {"Ref": "PseudonymSecretName"}
+    readers = {
+        logical
+        for logical, props in template.of_type("AWS::Serverless::Function").items()
+        if {"Ref": "PseudonymKeyReadPolicy"} in props.get("Policies", [])
+    }
+    hashing = {"WorkerFunction", "AgentApiFunction", "WebchatSessionFunction"}
+    webhooks = {k for k in template.of_type("AWS::Serverless::Function") if k.startswith("Webhook")}
+    assert len(webhooks) == 8 and hashing | webhooks <= readers
 
 
 @pytest.mark.unit

@@ -68,7 +68,7 @@ def test_dev_set_figures(tmp_path: Path) -> None:
     assert figures["overall"]["wrong"] <= 0.03
     assert figures["overall"]["right"] >= 0.79
     assert figures["per_language"]["en"]["right"] >= 0.75
-    assert figures["per_language"]["zh"]["right"] >= 0.83
+    assert figures["per_language"]["zh"]["right"] >= 0.82
     assert figures["handoff_recall"] >= 0.98
     assert figures["out_of_scope_declined"] >= 0.95
     assert figures["closers_handed_off"] == 0
