@@ -90,6 +90,28 @@ def _int(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+def chat_body(
+    messages: Sequence[ChatMessage],
+    max_tokens: int,
+    temperature: float,
+    model: str,
+    form: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The chat-completions request every transport sends (OpenAI's API, SageMaker's Messages
+    API): `model` names the served model or adapter (empty: the one it serves), `form` the
+    engine's response_format (None: free text)."""
+    body: dict[str, Any] = {
+        "messages": [m.as_dict() for m in messages],
+        "max_tokens": max_tokens,
+        "temperature": temperature,
+    }
+    if model:
+        body["model"] = model
+    if form:
+        body["response_format"] = form
+    return body
+
+
 class SchemaFallback:
     """Structured output where the endpoint takes it: a call with the engine's response_format
     that the endpoint refuses (HTTP 400/422) is made once more without it, and when that works

@@ -21,6 +21,7 @@ from socialcare.generate.llm_port import (
     Completion,
     LlmError,
     SchemaFallback,
+    chat_body,
     completion_from_openai,
 )
 from socialcare.generate.reply_contract import check_engine, response_format
@@ -69,15 +70,7 @@ class OpenAICompatibleChat:
         timeout_s: float,
         form: dict[str, Any] | None,
     ) -> Completion:
-        body: dict[str, Any] = {
-            "messages": [m.as_dict() for m in messages],
-            "max_tokens": max_tokens,
-            "temperature": temperature,
-        }
-        if self._model:  # servers of one model answer with it
-            body["model"] = self._model
-        if form:
-            body["response_format"] = form
+        body = chat_body(messages, max_tokens, temperature, self._model, form)
         key = self._api_key()
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         try:

@@ -23,6 +23,7 @@ from socialcare.generate.llm_port import (
     Completion,
     LlmError,
     SchemaFallback,
+    chat_body,
     completion_from_openai,
 )
 from socialcare.generate.reply_contract import check_engine, response_format
@@ -82,15 +83,7 @@ class SageMakerChat:
         timeout_s: float,
         form: dict[str, Any] | None,
     ) -> Completion:
-        body: dict[str, Any] = {
-            "messages": [m.as_dict() for m in messages],
-            "max_tokens": max_tokens,
-            "temperature": temperature,
-        }
-        if self._model:
-            body["model"] = self._model
-        if form:
-            body["response_format"] = form
+        body = chat_body(messages, max_tokens, temperature, self._model, form)
         try:
             response = self._client(timeout_s).invoke_endpoint(
                 EndpointName=self._endpoint,
