@@ -42,7 +42,7 @@ _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 # A marker with the spaces before it; a match starts only where a run of spaces does (linear).
 _MARKER = re.compile(r"(?<!\s)\s*\[([A-Za-z0-9][\w-]{0,63})\]")
 _MARKDOWN = re.compile(r"\*\*|__|^#+\s*", re.MULTILINE)
-_OPENED_CONTRACT = re.compile(r'\s*\{\s*"text"\s*:\s*')  # the contract, begun
+_OPENED_CONTRACT = re.compile(r'(?<!\s)\s*\{\s*"text"\s*:\s*')  # the contract, begun (linear)
 # Line breaks written as they are inside a string: schema grammars (llama.cpp's) allow them.
 _LENIENT = json.JSONDecoder(strict=False)
 _WHOLE_SENTENCES = re.compile(r"^.*[.!?。！？](?=\s|$)", re.DOTALL)
