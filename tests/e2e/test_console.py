@@ -64,7 +64,7 @@ def test_agent_answers_a_waiting_customer_from_the_console(stack: RunningStack, 
     page.locator("#transcript li.customer").first.wait_for()
     customer_line = page.locator("#transcript li.customer").first.inner_text()
     assert "contact_human_agent" in customer_line and "negative" in customer_line
-    assert "asked for a person" in page.inner_text("#summary")
+    assert "Asked for a person · writes in English" in page.inner_text("#summary")
 
     page.fill("#reply-text", "Hello from the console, how can I help?")
     page.click("#send")
