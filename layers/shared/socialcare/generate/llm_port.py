@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from socialcare.generate.reply_contract import check_engine, response_format
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,28 +93,6 @@ def _int(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def chat_body(
-    messages: Sequence[ChatMessage],
-    max_tokens: int,
-    temperature: float,
-    model: str,
-    form: dict[str, Any] | None,
-) -> dict[str, Any]:
-    """The chat-completions request every transport sends (OpenAI's API, SageMaker's Messages
-    API): `model` names the served model or adapter (empty: the one it serves), `form` the
-    engine's response_format (None: free text)."""
-    body: dict[str, Any] = {
-        "messages": [m.as_dict() for m in messages],
-        "max_tokens": max_tokens,
-        "temperature": temperature,
-    }
-    if model:
-        body["model"] = model
-    if form:
-        body["response_format"] = form
-    return body
-
-
 class SchemaFallback:
     """Structured output where the endpoint takes it: a call with the engine's response_format
     that the endpoint refuses (HTTP 400/422) is made once more without it, and when that works
@@ -145,3 +126,43 @@ class SchemaFallback:
             extra={"reason": refusal, "response_format": response_format.get("type")},
         )
         return completion
+
+
+class StructuredChat(ABC):
+    """What every transport (OpenAI's API, SageMaker's) shares: the chat-completions body with the
+    engine's form of the reply schema, asked without it once the endpoint refuses it. A
+    transport implements `_post`, one exchange within `timeout_s`."""
+
+    def __init__(self, model: str, engine: str) -> None:
+        """model: the served model or LoRA adapter to name (empty: the one it serves); engine:
+        the server (reply_contract.ENGINES), which says how to ask it for a schema."""
+        self._model = model
+        self._engine = check_engine(engine)
+        self._fallback = SchemaFallback()
+
+    def complete(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        timeout_s: float,
+        schema: dict[str, Any] | None = None,
+    ) -> Completion:
+        def send(form: dict[str, Any] | None, timeout: float) -> Completion:
+            body: dict[str, Any] = {
+                "messages": [m.as_dict() for m in messages],
+                "max_tokens": max_tokens,
+                "temperature": temperature,
+            }
+            if self._model:  # servers of one model answer with it
+                body["model"] = self._model
+            if form:
+                body["response_format"] = form
+            return self._post(body, timeout)
+
+        return self._fallback.call(send, response_format(self._engine, schema), timeout_s)
+
+    @abstractmethod
+    def _post(self, body: dict[str, Any], timeout_s: float) -> Completion:
+        """One exchange with the endpoint, its failures as LlmError."""

@@ -11,23 +11,20 @@ grammar form, which vLLM and llama.cpp's servers do not take.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import httpx2
 
 from socialcare.generate.llm_port import (
-    ChatMessage,
     Completion,
     LlmError,
-    SchemaFallback,
-    chat_body,
+    StructuredChat,
     completion_from_openai,
 )
-from socialcare.generate.reply_contract import check_engine, response_format
 
 
-class OpenAICompatibleChat:
+class OpenAICompatibleChat(StructuredChat):
     def __init__(
         self,
         base_url: str,
@@ -40,37 +37,12 @@ class OpenAICompatibleChat:
         (empty for servers of one model, like TGI); api_key gives the current key (a rotated
         secret reaches a warm container); http is the connection pool (None: its own); engine
         names the server (reply_contract.ENGINES), which says how to ask it for a schema."""
+        super().__init__(model, engine)
         self._url = base_url.rstrip("/") + "/chat/completions"
-        self._model = model
         self._api_key = api_key
         self._http = http or httpx2.Client()
-        self._engine = check_engine(engine)
-        self._schema = SchemaFallback()
 
-    def complete(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        max_tokens: int,
-        temperature: float,
-        timeout_s: float,
-        schema: dict[str, Any] | None = None,
-    ) -> Completion:
-        return self._schema.call(
-            lambda form, timeout: self._send(messages, max_tokens, temperature, timeout, form),
-            response_format(self._engine, schema),
-            timeout_s,
-        )
-
-    def _send(
-        self,
-        messages: Sequence[ChatMessage],
-        max_tokens: int,
-        temperature: float,
-        timeout_s: float,
-        form: dict[str, Any] | None,
-    ) -> Completion:
-        body = chat_body(messages, max_tokens, temperature, self._model, form)
+    def _post(self, body: dict[str, Any], timeout_s: float) -> Completion:
         key = self._api_key()
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         try:

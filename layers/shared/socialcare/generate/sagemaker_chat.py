@@ -11,7 +11,6 @@ grammar); a container that refuses it is asked without it (llm_port.SchemaFallba
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
 import boto3
@@ -19,17 +18,14 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, ReadTimeoutError
 
 from socialcare.generate.llm_port import (
-    ChatMessage,
     Completion,
     LlmError,
-    SchemaFallback,
-    chat_body,
+    StructuredChat,
     completion_from_openai,
 )
-from socialcare.generate.reply_contract import check_engine, response_format
 
 
-class SageMakerChat:
+class SageMakerChat(StructuredChat):
     def __init__(
         self,
         endpoint_name: str,
@@ -41,11 +37,9 @@ class SageMakerChat:
         AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME); None uses the default one. model: the LoRA adapter
         to answer with; empty for the endpoint's base model. engine: the container's engine
         (reply_contract.ENGINES)."""
+        super().__init__(model, engine)
         self._endpoint = endpoint_name
-        self._model = model
         self._session = session or boto3.session.Session()
-        self._engine = check_engine(engine)
-        self._schema = SchemaFallback()
 
     def _client(self, timeout_s: float) -> Any:
         # botocore fixes the read timeout per client, and the timeout is what is left of this
@@ -60,30 +54,7 @@ class SageMakerChat:
             ),
         )
 
-    def complete(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        max_tokens: int,
-        temperature: float,
-        timeout_s: float,
-        schema: dict[str, Any] | None = None,
-    ) -> Completion:
-        return self._schema.call(
-            lambda form, timeout: self._send(messages, max_tokens, temperature, timeout, form),
-            response_format(self._engine, schema),
-            timeout_s,
-        )
-
-    def _send(
-        self,
-        messages: Sequence[ChatMessage],
-        max_tokens: int,
-        temperature: float,
-        timeout_s: float,
-        form: dict[str, Any] | None,
-    ) -> Completion:
-        body = chat_body(messages, max_tokens, temperature, self._model, form)
+    def _post(self, body: dict[str, Any], timeout_s: float) -> Completion:
         try:
             response = self._client(timeout_s).invoke_endpoint(
                 EndpointName=self._endpoint,
