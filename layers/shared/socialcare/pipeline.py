@@ -171,7 +171,7 @@ class TurnHandler:
         linking: Linking | None = None,
     ) -> None:
         self._store = store
-        self._retriever = _LastProbe(retriever)
+        self._retriever = LastProbe(retriever)
         self._outbound = outbound
         self._clock = clock
         self._profiles = profiles or AnonymousCustomers()
@@ -696,13 +696,20 @@ def _search_language(language: str) -> str:
     return language if language in ANSWER_LANGUAGES else "en"
 
 
-class _LastProbe:
+class LastProbe:
     """The knowledge base, remembering the last probe: the decision and the reply read the same
-    search (one e5 embedding per message)."""
+    search (one e5 embedding per message), and an evaluation reads what the decision saw."""
 
     def __init__(self, retriever: Retriever) -> None:
         self._retriever = retriever
         self._last: tuple[tuple[str, int, str | None, tuple[str, ...]], Probe] | None = None
+
+    @property
+    def last(self) -> Probe | None:
+        return self._last[1] if self._last else None
+
+    def forget(self) -> None:
+        self._last = None
 
     def search(
         self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()

@@ -16,9 +16,9 @@ from typing import Any
 from socialcare.dialogue.confidence import THRESHOLDS, Thresholds, confidence
 from socialcare.dialogue.scope import out_of_scope
 from socialcare.evaluation.harness import MemoryConversations, NoSend
-from socialcare.knowledge.port import Passage, Probe, ProbingRetriever
+from socialcare.knowledge.port import ProbingRetriever
 from socialcare.model import Channel, InboundMessage, Kind
-from socialcare.pipeline import DialogueSettings, TurnHandler
+from socialcare.pipeline import DialogueSettings, LastProbe, TurnHandler
 
 OUTCOMES = ("answer", "order", "clarify", "handoff", "decline", "close")
 _SOURCES = {
@@ -66,33 +66,14 @@ def cases(path: Path) -> list[Case]:
     return out
 
 
-class _Recording:
-    """The knowledge base, keeping the latest probe (what the decision saw)."""
-
-    def __init__(self, retriever: ProbingRetriever) -> None:
-        self._retriever = retriever
-        self.last: Probe | None = None
-
-    def search(
-        self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
-    ) -> list[Passage]:
-        return self._retriever.search(query, k=k, lang=lang, tags=tags)
-
-    def probe(
-        self, query: str, *, k: int = 5, lang: str | None = None, tags: Sequence[str] = ()
-    ) -> Probe:
-        self.last = self._retriever.probe(query, k=k, lang=lang, tags=tags)
-        return self.last
-
-
 def run(retriever: ProbingRetriever, items: Iterable[Case]) -> list[Judged]:
     """Each case as a new conversation through the pipeline, judged."""
-    recording = _Recording(retriever)
+    recording = LastProbe(retriever)  # what the decision saw
     store = MemoryConversations()
     handler = TurnHandler(store, recording, lambda _channel: NoSend(), dialogue=DialogueSettings())
     judged = []
     for case in items:
-        recording.last = None
+        recording.forget()
         message = InboundMessage(
             Channel.TELEGRAM, case.id, case.id, "eval", "eval", Kind.TEXT, case.text
         )
