@@ -125,6 +125,18 @@ def test_erasing_a_linked_customer_takes_every_id_and_unlinks_only_their_orders(
     assert kept["777002"]["customer_id"]["S"] == "telegram:someone-else"
 
 
+def _erasure_through(template: Template, client: Any) -> DynamoDBErasure:
+    """The erasure of the stack's tables, its DynamoDB calls through `client` (where a test
+    hooks a worker writing meanwhile, or an outage)."""
+    return DynamoDBErasure(
+        template.physical["ConversationsTable"]["Ref"],
+        template.physical["WebchatOutboxTable"]["Ref"],
+        template.physical["ErasureAuditTable"]["Ref"],
+        customers_table=template.physical["CustomersTable"]["Ref"],
+        client=client,
+    )
+
+
 def _conversation_item(conversation_id: str, owner: str) -> dict[str, Any]:
     return {
         "pk": {"S": conversation_id},
@@ -181,13 +193,7 @@ def test_a_conversation_stored_during_the_erasure_is_reported_not_called_success
             dynamodb.put_item(TableName=table, Item=item)
 
     client.meta.events.register("provide-client-params.dynamodb.DeleteItem", worker_meanwhile)
-    erasure = DynamoDBErasure(
-        table,
-        aws.physical["WebchatOutboxTable"]["Ref"],
-        aws.physical["ErasureAuditTable"]["Ref"],
-        customers_table=customers,
-        client=client,
-    )
+    erasure = _erasure_through(aws, client)
 
     record = erasure.erase("telegram:808", "dpo@lumen.example")
 
@@ -218,13 +224,7 @@ def test_an_erasure_stopped_half_way_is_recorded_as_incomplete(aws: Template) ->
             raise EndpointConnectionError(endpoint_url="https://dynamodb.example")
 
     client.meta.events.register("provide-client-params.dynamodb.DeleteItem", outage)
-    erasure = DynamoDBErasure(
-        table,
-        aws.physical["WebchatOutboxTable"]["Ref"],
-        aws.physical["ErasureAuditTable"]["Ref"],
-        customers_table=customers,
-        client=client,
-    )
+    erasure = _erasure_through(aws, client)
 
     with pytest.raises(StoreUnavailable, match="incomplete"):
         erasure.erase("telegram:909", "dpo@lumen.example")
